@@ -1,0 +1,107 @@
+"""The ``lab`` object a checkpoint test receives: cluster access plus the lab's data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from .catalog import render
+from .cluster import ClusterReader
+from .kubeapi import ClusterUnreachable, Forbidden, KubeApiError
+from .kubeconfig import Target
+from .options import LabSettings
+from .probes import NodePorts
+from .spec import Checkpoint, LabSpec
+from .verdict import CheckpointFailed, Verdict, failed
+from .waiting import Deadline, settle
+
+Check = Callable[["Lab"], Verdict]
+
+VERDICT_KEY = pytest.StashKey[Verdict]()
+
+
+class ClusterAccess:
+    """The session's way into the cluster: a reader, or the reason there is none."""
+
+    def __init__(self, target: Target, reader: ClusterReader | None) -> None:
+        self.target = target
+        self.reader = reader
+
+    def require_reader(self) -> ClusterReader:
+        if self.reader is None:
+            raise ClusterUnreachable(0, self.target.problem or "no-kubeconfig", "/")
+        return self.reader
+
+
+@dataclass
+class Lab:
+    """What a checkpoint test works with.
+
+    ``lab.require(check)`` runs a check from :mod:`pytest_kubelab.checks`,
+    waits while the cluster is still converging (up to ``--lab-wait``), and
+    fails the test with a student-readable message when the checkpoint is not met.
+    """
+
+    spec: LabSpec
+    checkpoint: Checkpoint
+    settings: LabSettings
+    access: ClusterAccess
+    nodeports: NodePorts
+    deadline: Deadline
+    node: pytest.Item
+
+    @property
+    def expected(self) -> Mapping[str, Any]:
+        """The expected names, ports and values from ``lab.yaml``."""
+        return self.spec.expected
+
+    @property
+    def cluster(self) -> ClusterReader:
+        return self.access.require_reader()
+
+    @property
+    def target(self) -> Target:
+        return self.access.target
+
+    def require(self, check: Check) -> Verdict:
+        """Assert that ``check`` passes on the cluster, waiting while it is still pending."""
+        __tracebackhide__ = True
+        refresh = self.access.reader.refresh if self.access.reader else (lambda: None)
+        verdict = settle(
+            lambda: self._evaluate(check),
+            budget=self.settings.wait,
+            refresh=refresh,
+            deadline=self.deadline,
+        )
+        self.node.stash[VERDICT_KEY] = verdict
+        if not verdict.ok:
+            raise CheckpointFailed(self.message(verdict), verdict)
+        return verdict
+
+    def message(self, verdict: Verdict) -> str:
+        """Render a verdict in the run's language, with how long it waited, if it did."""
+        text = verdict.render(self.settings.lang)
+        if "waited" in verdict.params:
+            text += " " + render("wait.waited", self.settings.lang, **verdict.params)
+        return text
+
+    def _evaluate(self, check: Check) -> Verdict:
+        try:
+            return check(self)
+        except ClusterUnreachable as exc:
+            return _unreachable(self.target, exc)
+        except Forbidden as exc:
+            return failed("api.forbidden", path=exc.path, reason=exc.reason)
+        except KubeApiError as exc:
+            return failed("api.error", path=exc.path, status=exc.status, reason=exc.reason)
+
+
+def _unreachable(target: Target, exc: ClusterUnreachable) -> Verdict:
+    if target.problem == "no-kubeconfig":
+        return failed("api.no_kubeconfig")
+    if target.problem in ("no-context", "unreadable"):
+        return failed("api.bad_kubeconfig", kubeconfig=target.kubeconfig, context=target.context)
+    return failed("api.unreachable", server=target.server, reason=exc.reason)

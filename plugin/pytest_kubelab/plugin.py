@@ -1,0 +1,223 @@
+"""pytest entry point of pytest-kubelab (``pytest11: kubelab``).
+
+Inert until asked: importing and configuring touch no cluster, and nothing here
+changes a run that has no checkpoint tests. Cluster work happens in the
+session fixtures of :mod:`pytest_kubelab.fixtures`, or in the simulated cluster
+that ``--lab-sim`` starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import markers
+from .catalog import render
+from .fixtures import lab, lab_access, lab_deadline, lab_settings  # noqa: F401
+from .grading import GradeBook, Result
+from .kubeconfig import resolve
+from .lab import VERDICT_KEY
+from .options import add_options, read_settings
+from .session import CHECKPOINT_KEY, GRADEBOOK_KEY, NODEPORT_MAP_KEY, SETTINGS_KEY, SPEC_KEY
+from .simulation import SimulationHandle, start_simulation
+from .spec import LabSpec, find_spec_for, load_spec
+from .verdict import CheckpointFailed
+
+SIM_KEY = pytest.StashKey[SimulationHandle]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    markers.register(config)
+    settings = read_settings(config)
+    config.stash[SETTINGS_KEY] = settings
+    config.stash[GRADEBOOK_KEY] = GradeBook(settings.lang)
+    if settings.sim is not None:
+        from .sim.scenario import available_scenarios
+
+        if settings.sim not in available_scenarios():
+            raise pytest.UsageError(
+                f"--lab-sim accepts one of: {', '.join(available_scenarios())} "
+                f"(got {settings.sim!r})"
+            )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    config = session.config
+    settings = config.stash[SETTINGS_KEY]
+    if settings.sim is None or hasattr(config, "workerinput"):
+        return
+    handle = start_simulation(settings)
+    config.stash[SIM_KEY] = handle
+    config.stash[SETTINGS_KEY] = handle.settings
+    config.stash[NODEPORT_MAP_KEY] = handle.nodeport_map
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    handle = config.stash.get(SIM_KEY, None)
+    if handle is not None:
+        handle.stop()
+
+
+def _is_lab_run(config: pytest.Config) -> bool:
+    if config.stash[SETTINGS_KEY].sim is not None:
+        return True
+    for arg in config.args:
+        path = Path(str(arg).split("::")[0])
+        if not path.exists():
+            continue
+        if path.is_file() and find_spec_for(path.resolve()) is not None:
+            return True
+        if path.is_dir() and (
+            find_spec_for(path.resolve() / "x") is not None or any(path.glob("*/lab.yaml"))
+        ):
+            return True
+    return False
+
+
+def pytest_report_header(config: pytest.Config) -> list[str] | None:
+    if not _is_lab_run(config):
+        return None
+    settings = config.stash[SETTINGS_KEY]
+    target = resolve(settings.kubeconfig, settings.context)
+    lines = [
+        f"kubelab: context {target.context or '-'}, server {target.server or '-'}, "
+        f"kubeconfig {target.kubeconfig or '-'}",
+        f"kubelab: node address {settings.node_address}, wait {settings.wait:g}s, "
+        f"deadline {settings.deadline:g}s, language {settings.lang}",
+    ]
+    if settings.sim is not None:
+        lines.append(f"kubelab: SIMULATED cluster, scenario '{settings.sim}' (not a real cluster)")
+    return lines
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # tryfirst: the step/lab markers must exist before `-m` deselects items.
+    lab_items: list[pytest.Item] = []
+    spec_order: dict[Path, int] = {}
+    for item in items:
+        checkpoint_id = markers.checkpoint_id(item)
+        if checkpoint_id is None:
+            continue
+        spec = _spec_for(item)
+        checkpoint = spec.checkpoint(checkpoint_id)
+        item.stash[SPEC_KEY] = spec
+        item.stash[CHECKPOINT_KEY] = checkpoint
+        item.add_marker(f"step{checkpoint.step}")
+        if spec.name in markers.LAB_MARKERS:
+            item.add_marker(spec.name)
+        # The labs run in the order the lab text presents them, then any other lab.
+        known = list(markers.LAB_MARKERS)
+        spec_order.setdefault(spec.path, known.index(spec.name) if spec.name in known else 99)
+        lab_items.append(item)
+    if not lab_items:
+        return
+    # Lab order (step, then lab.yaml order), whatever the file order; other tests keep their slots.
+    ordered = iter(
+        sorted(
+            lab_items,
+            key=lambda i: (
+                spec_order[i.stash[SPEC_KEY].path],
+                i.stash[CHECKPOINT_KEY].step,
+                i.stash[CHECKPOINT_KEY].order,
+            ),
+        )
+    )
+    slots = {id(i) for i in lab_items}
+    items[:] = [next(ordered) if id(item) in slots else item for item in items]
+
+
+def _spec_for(item: pytest.Item) -> LabSpec:
+    spec_path = find_spec_for(Path(str(item.path)))
+    if spec_path is None:
+        raise pytest.UsageError(f"{item.nodeid}: no lab.yaml found in its folder or above")
+    return load_spec(spec_path)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    checkpoint = item.stash.get(CHECKPOINT_KEY, None)
+    if checkpoint is None:
+        return
+    book = item.config.stash[GRADEBOOK_KEY]
+    spec = item.stash[SPEC_KEY]
+    for need in checkpoint.needs:
+        outcome = book.outcome_of(need)
+        # A need that did not run in this session (deselected) does not block:
+        # the checkpoint then reports the real state itself.
+        if outcome is not None and outcome != "passed":
+            title = spec.checkpoint(need).title_in(book.lang)
+            pytest.skip(render("blocked.by", book.lang, id=need, title=title))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    checkpoint = item.stash.get(CHECKPOINT_KEY, None)
+    if checkpoint is None:
+        return report
+    book = item.config.stash[GRADEBOOK_KEY]
+    lang = book.lang
+    hint = checkpoint.hint_in(lang)
+    result: Result | None = None
+    if report.when == "call" and report.passed:
+        verdict = item.stash.get(VERDICT_KEY, None)
+        message = verdict.render(lang) if verdict else ""
+        result = Result(checkpoint, "passed", message, hint)
+    elif report.skipped and report.when in ("setup", "call"):
+        result = Result(checkpoint, "skipped", _skip_reason(report), hint)
+    elif report.failed and call.excinfo is not None:
+        if isinstance(call.excinfo.value, CheckpointFailed):
+            message = str(call.excinfo.value.msg)
+            result = Result(checkpoint, "failed", message, hint)
+            report.longrepr = f"{message}\n\n{render('label.hint', lang)}: {hint}"
+        else:
+            error = f"{call.excinfo.typename}: {call.excinfo.value}"
+            result = Result(checkpoint, "error", render("grader.error", lang, error=error), hint)
+    if result is not None:
+        book.record(result)
+        report.user_properties.extend(
+            [
+                ("checkpoint", checkpoint.id),
+                ("points", str(checkpoint.points)),
+                ("outcome", result.outcome),
+                ("earned", str(result.earned)),
+            ]
+        )
+    return report
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr: Any = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return str(longrepr or "")
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    book = config.stash.get(GRADEBOOK_KEY, None)
+    if book is None or not book.results:
+        return
+    terminalreporter.section(render("summary.title", book.lang), sep="=")
+    for line in book.summary_lines():
+        terminalreporter.write_line(line)
+    failing = [r for r in book.results.values() if r.outcome in ("failed", "error")]
+    if failing:
+        terminalreporter.write_line("")
+        terminalreporter.write_line(render("summary.failed_header", book.lang) + ":")
+        for result in failing:
+            terminalreporter.write_line(f"- [{result.checkpoint.id}] {result.message}")
+            terminalreporter.write_line(f"  {render('label.hint', book.lang)}: {result.hint}")
+    settings = config.stash[SETTINGS_KEY]
+    if settings.grade_json is not None:
+        book.write_json(settings.grade_json)
+        terminalreporter.write_line(f"kubelab: grade written to {settings.grade_json}")

@@ -1,0 +1,66 @@
+"""HTTP probes of what a student opens in the browser: NodePorts on the node address.
+
+Every call has a connect and a read timeout, so a port that hangs can never
+hang the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import requests
+
+from .kubeapi import Answer
+
+CONNECT_TIMEOUT = 2.0
+READ_TIMEOUT = 5.0
+
+
+@dataclass(frozen=True)
+class NoAnswer:
+    """The port did not answer; ``reason`` is short and student-readable."""
+
+    url: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class NodePorts:
+    """Builds ``http://<node-address>:<nodePort>`` URLs.
+
+    ``mapping`` translates a nodePort to the local port that stands in for it
+    (used by the simulated cluster); real clusters leave it empty.
+    """
+
+    address: str
+    mapping: Mapping[int, int]
+
+    def url(self, node_port: int, path: str = "/") -> str:
+        port = self.mapping.get(node_port, node_port)
+        return f"http://{self.address}:{port}/{path.lstrip('/')}"
+
+
+def http_get(
+    url: str,
+    *,
+    auth: tuple[str, str] | None = None,
+    params: Mapping[str, str] | None = None,
+) -> Answer | NoAnswer:
+    """GET ``url``; never raises for network trouble, returns :class:`NoAnswer` instead."""
+    try:
+        response = requests.get(
+            url,
+            auth=auth,
+            params=params,
+            timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+            allow_redirects=True,
+        )
+    except requests.ConnectionError as exc:
+        refused = "refused" in str(exc).lower()
+        return NoAnswer(url, "connection refused" if refused else "connection failed")
+    except requests.Timeout:
+        return NoAnswer(url, "timed out")
+    except requests.RequestException as exc:
+        return NoAnswer(url, type(exc).__name__)
+    return Answer(response.status_code, response.headers.get("Content-Type", ""), response.text)

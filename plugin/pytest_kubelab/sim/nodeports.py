@@ -1,0 +1,101 @@
+"""NodePort stand-ins: one local HTTP server per NodePort Service of the scenario.
+
+Real kind clusters expose NodePorts on the host through ``extraPortMappings``;
+here each nodePort is mapped to a free local port. A NodePort whose Service has
+no ready endpoints, or that the scenario marks ``nodeport_refuse``, maps to a
+port that refuses connections, as kube-proxy's REJECT rule does.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from ..cluster import name_of, namespace_of
+from .apps import answer
+from .scenario import Scenario
+
+
+class _AppHandler(BaseHTTPRequestHandler):
+    server: _AppServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        return
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+        if self.server.hang.is_set():
+            self.server.hang_release.wait(60)
+            return
+        url = urlsplit(self.path)
+        reply = answer(
+            self.server.scenario,
+            self.server.service_key,
+            url.path,
+            dict(parse_qsl(url.query)),
+            self.headers.get("Authorization"),
+        )
+        data = reply.body.encode()
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+class _AppServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, scenario: Scenario, service_key: str, hang: bool) -> None:
+        super().__init__(("127.0.0.1", 0), _AppHandler)
+        self.scenario = scenario
+        self.service_key = service_key
+        self.hang = threading.Event()
+        self.hang_release = threading.Event()
+        if hang:
+            self.hang.set()
+
+
+def refusing_port() -> int:
+    """A local port with nothing listening, so connections are refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class NodePortStandIns:
+    """Starts the stand-ins and knows which local port serves each nodePort."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.mapping: dict[int, int] = {}
+        self._servers: list[_AppServer] = []
+        refuse = {int(p) for p in scenario.faults.get("nodeport_refuse") or []}
+        hang = {int(p) for p in scenario.faults.get("nodeport_hang") or []}
+        for service in scenario.of_kind("Service"):
+            spec = service.get("spec") or {}
+            if spec.get("type") not in ("NodePort", "LoadBalancer"):
+                continue
+            key = f"{namespace_of(service)}/{name_of(service)}"
+            endpoints = scenario.find("Endpoints", name_of(service), namespace_of(service)) or {}
+            has_ready = any(s.get("addresses") for s in endpoints.get("subsets") or [])
+            for port in spec.get("ports") or []:
+                node_port = port.get("nodePort")
+                if not node_port:
+                    continue
+                node_port = int(node_port)
+                if node_port in refuse or not has_ready:
+                    self.mapping[node_port] = refusing_port()
+                    continue
+                server = _AppServer(scenario, key, node_port in hang)
+                self._servers.append(server)
+                threading.Thread(target=server.serve_forever, daemon=True).start()
+                self.mapping[node_port] = int(server.server_address[1])
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.hang_release.set()
+            server.shutdown()
+            server.server_close()

@@ -1,0 +1,90 @@
+"""Start and stop a whole simulated lab cluster: API server, NodePorts, kubeconfig."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .apiserver import SimState, serve
+from .nodeports import NodePortStandIns, refusing_port
+from .scenario import Scenario, load_scenario
+
+# A recognisable fake credential: leak self-tests look for it in everything a run writes.
+SIM_TOKEN = "kubelab-sim-token-2f6c1d9e8b7a4c3f"
+
+
+def write_kubeconfig(path: Path, server: str, context: str) -> None:
+    """Write a kubeconfig like kind's, pointing at ``server``."""
+    cluster = context.removeprefix("kind-")
+    config = {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": [{"name": context, "cluster": {"server": server}}],
+        "users": [{"name": context, "user": {"token": SIM_TOKEN}}],
+        "contexts": [{"name": context, "context": {"cluster": context, "user": context}}],
+        "current-context": context,
+        "preferences": {},
+    }
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    del cluster
+
+
+@dataclass
+class SimulatedCluster:
+    """A running simulated cluster. Use as a context manager, or call :meth:`stop`."""
+
+    scenario: Scenario
+    kubeconfig: Path
+    server_url: str
+    state: SimState | None
+    nodeports: NodePortStandIns
+    _cleanup: list[object] = field(default_factory=list)
+
+    @property
+    def nodeport_map(self) -> dict[int, int]:
+        return dict(self.nodeports.mapping)
+
+    @property
+    def request_log(self) -> list[tuple[str, str]]:
+        return [(r.method, r.path) for r in (self.state.log if self.state else [])]
+
+    def stop(self) -> None:
+        self.nodeports.stop()
+        for item in self._cleanup:
+            close = getattr(item, "shutdown", None)
+            if close:
+                close()
+                item.server_close()  # type: ignore[attr-defined]
+            cleanup = getattr(item, "cleanup", None)
+            if cleanup:
+                cleanup()
+
+    def __enter__(self) -> SimulatedCluster:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start(name: str, workdir: Path | None = None) -> SimulatedCluster:
+    """Load scenario ``name`` and serve it; the kubeconfig goes to a temporary folder."""
+    scenario = load_scenario(name)
+    cleanup: list[object] = []
+    if workdir is None:
+        tmp = tempfile.TemporaryDirectory(prefix="kubelab-sim-")
+        cleanup.append(tmp)
+        workdir = Path(tmp.name)
+    if scenario.faults.get("unreachable"):
+        server_url, state = f"http://127.0.0.1:{refusing_port()}", None
+    else:
+        server, state = serve(scenario)
+        cleanup.insert(0, server)
+        server_url = f"http://127.0.0.1:{server.server_address[1]}"
+    kubeconfig = workdir / "kubeconfig"
+    write_kubeconfig(kubeconfig, server_url, scenario.context)
+    return SimulatedCluster(
+        scenario, kubeconfig, server_url, state, NodePortStandIns(scenario), cleanup
+    )

@@ -1,0 +1,255 @@
+"""Scenario files: realistic cluster states as data.
+
+A scenario is YAML in ``sim/scenarios/``. It may ``include`` base files and then
+``remove`` objects, ``patch`` them (deep merge; lists are replaced) or add
+``items``. Besides API objects it describes ``logs`` (per pod container),
+``apps`` (what a Service answers over HTTP, through the API server's proxy and
+its NodePort) and ``faults`` to inject.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from importlib.abc import Traversable
+from typing import Any
+
+import yaml
+
+from ..cluster import labels_of, name_of, namespace_of
+from ..podstatus import is_ready
+from ..resources import RESOURCES
+
+Obj = dict[str, Any]
+ObjKey = tuple[str, str, str]
+
+
+class ScenarioError(Exception):
+    """A scenario file is malformed; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Route:
+    """One HTTP answer of a simulated app."""
+
+    path: str
+    status: int = 200
+    body: str = ""
+    content_type: str = "application/json"
+    query: Mapping[str, str] = field(default_factory=dict)
+    basic_auth: Mapping[str, str] | None = None  # {secret, user_key, password_key}
+
+
+@dataclass
+class Scenario:
+    """A loaded scenario: objects, logs, app routes and faults."""
+
+    name: str
+    description: str = ""
+    context: str = "kind-lab-cluster"
+    version: str = "v1.31.2"
+    objects: dict[ObjKey, Obj] = field(default_factory=dict)
+    logs: dict[str, str] = field(default_factory=dict)
+    apps: dict[str, list[Route]] = field(default_factory=dict)
+    faults: dict[str, Any] = field(default_factory=dict)
+
+    def of_kind(self, kind: str, namespace: str | None = None) -> list[Obj]:
+        return [
+            obj
+            for (k, ns, _), obj in self.objects.items()
+            if k == kind and (namespace is None or ns == namespace)
+        ]
+
+    def find(self, kind: str, name: str, namespace: str = "") -> Obj | None:
+        return self.objects.get((kind, namespace, name))
+
+    def secret_value(self, namespace: str, name: str, key: str) -> str | None:
+        secret = self.find("Secret", name, namespace)
+        raw = ((secret or {}).get("data") or {}).get(key)
+        return base64.b64decode(raw).decode() if raw else None
+
+    def secret_values(self) -> list[str]:
+        """Every decoded Secret value, for leak checks on what a run writes."""
+        values = []
+        for secret in self.of_kind("Secret"):
+            for raw in (secret.get("data") or {}).values():
+                try:
+                    values.append(base64.b64decode(raw).decode())
+                except (ValueError, UnicodeDecodeError):
+                    continue
+        return [v for v in values if len(v) >= 6]
+
+
+def _folder() -> Traversable:
+    return resources.files("pytest_kubelab") / "sim" / "scenarios"
+
+
+def available_scenarios() -> list[str]:
+    """Names of the scenarios that ``--lab-sim`` accepts."""
+    return sorted(
+        entry.name.removesuffix(".yaml")
+        for entry in _folder().iterdir()
+        if entry.name.endswith(".yaml")
+    )
+
+
+def _key(obj: Mapping[str, Any], where: str) -> ObjKey:
+    kind = obj.get("kind")
+    if kind not in RESOURCES:
+        raise ScenarioError(f"{where}: unknown or missing kind {kind!r}")
+    name = name_of(obj)
+    if not name:
+        raise ScenarioError(f"{where}: {kind} without metadata.name")
+    namespace = namespace_of(obj) if RESOURCES[str(kind)].namespaced else ""
+    if RESOURCES[str(kind)].namespaced and not namespace:
+        raise ScenarioError(f"{where}: {kind} {name} needs metadata.namespace")
+    return (str(kind), namespace, name)
+
+
+def deep_merge(base: Any, patch: Any) -> Any:
+    """Merge ``patch`` into ``base``: mappings merge, ``null`` deletes, the rest replaces."""
+    if not isinstance(base, dict) or not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    merged = dict(base)
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = deep_merge(base.get(key), value)
+    return merged
+
+
+def _read(relative: str) -> dict[str, Any]:
+    entry = _folder().joinpath(relative)
+    try:
+        data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError(f"scenario file {relative} does not exist") from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{relative}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{relative}: the top level must be a mapping")
+    return data
+
+
+def _apply(scenario: Scenario, data: Mapping[str, Any], where: str, depth: int = 0) -> None:
+    if depth > 8:
+        raise ScenarioError(f"{where}: includes nest too deep (a cycle?)")
+    for included in data.get("include") or []:
+        _apply(scenario, _read(str(included)), str(included), depth + 1)
+    for attr in ("description", "context", "version"):
+        if attr in data:
+            setattr(scenario, attr, str(data[attr]))
+    for index, ref in enumerate(data.get("remove") or []):
+        key = _key({"kind": ref.get("kind"), "metadata": ref}, f"{where}: remove[{index}]")
+        if scenario.objects.pop(key, None) is None:
+            raise ScenarioError(f"{where}: remove[{index}] {key} is not in the scenario")
+    for index, patch in enumerate(data.get("patch") or []):
+        key = _key({"kind": patch.get("kind"), "metadata": patch}, f"{where}: patch[{index}]")
+        if key not in scenario.objects:
+            raise ScenarioError(f"{where}: patch[{index}] {key} is not in the scenario")
+        scenario.objects[key] = deep_merge(scenario.objects[key], patch.get("merge") or {})
+    for index, obj in enumerate(data.get("items") or []):
+        if not isinstance(obj, dict):
+            raise ScenarioError(f"{where}: items[{index}] must be a mapping")
+        scenario.objects[_key(obj, f"{where}: items[{index}]")] = copy.deepcopy(obj)
+    scenario.logs.update({str(k): str(v) for k, v in (data.get("logs") or {}).items()})
+    for service, routes in (data.get("apps") or {}).items():
+        scenario.apps[str(service)] = _routes(routes, f"{where}: apps[{service}]")
+    scenario.faults.update(data.get("faults") or {})
+
+
+def _routes(raw: Any, where: str) -> list[Route]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise ScenarioError(f"{where} must be a list of routes")
+    routes = []
+    for index, entry in enumerate(raw):
+        if not isinstance(entry, dict) or not str(entry.get("path", "")).startswith("/"):
+            raise ScenarioError(f"{where}[{index}] needs a path starting with /")
+        if "json" in entry:
+            body, content_type = yaml_to_json(entry["json"]), "application/json"
+        else:
+            body, content_type = str(entry.get("body", "")), "text/html; charset=utf-8"
+        routes.append(
+            Route(
+                path=str(entry["path"]),
+                status=int(entry.get("status", 200)),
+                body=body,
+                content_type=str(entry.get("content_type", content_type)),
+                query={str(k): str(v) for k, v in (entry.get("query") or {}).items()},
+                basic_auth=entry.get("basic_auth"),
+            )
+        )
+    return routes
+
+
+def yaml_to_json(value: Any) -> str:
+    import json
+
+    return json.dumps(value)
+
+
+def _synthesize_endpoints(scenario: Scenario) -> None:
+    # The endpoints controller derives Endpoints from Services and Ready pods; do the
+    # same so scenarios only state pods and services, like a real cluster's source of truth.
+    for service in scenario.of_kind("Service"):
+        namespace, name = namespace_of(service), name_of(service)
+        if ("Endpoints", namespace, name) in scenario.objects:
+            continue
+        selector = (service.get("spec") or {}).get("selector")
+        if not selector:
+            continue
+        pods = [
+            p
+            for p in scenario.of_kind("Pod", namespace)
+            if all(labels_of(p).get(k) == v for k, v in selector.items())
+        ]
+        ready = [_address(p) for p in pods if is_ready(p)]
+        not_ready = [_address(p) for p in pods if not is_ready(p)]
+        subset: dict[str, Any] = {
+            "ports": [
+                {
+                    "name": p.get("name", ""),
+                    "port": p.get("targetPort", p.get("port")),
+                    "protocol": "TCP",
+                }
+                for p in (service.get("spec") or {}).get("ports") or []
+            ]
+        }
+        if ready:
+            subset["addresses"] = ready
+        if not_ready:
+            subset["notReadyAddresses"] = not_ready
+        endpoints = {
+            "apiVersion": "v1",
+            "kind": "Endpoints",
+            "metadata": {"name": name, "namespace": namespace, "labels": labels_of(service)},
+            "subsets": [subset] if pods else [],
+        }
+        scenario.objects[("Endpoints", namespace, name)] = endpoints
+
+
+def _address(pod: Mapping[str, Any]) -> dict[str, Any]:
+    status = pod.get("status") or {}
+    return {
+        "ip": status.get("podIP", ""),
+        "nodeName": (pod.get("spec") or {}).get("nodeName", ""),
+        "targetRef": {"kind": "Pod", "name": name_of(pod), "namespace": namespace_of(pod)},
+    }
+
+
+def load_scenario(name: str) -> Scenario:
+    """Load scenario ``name`` with its includes, patches and derived Endpoints."""
+    if name not in available_scenarios():
+        raise ScenarioError(
+            f"unknown scenario {name!r}; available: {', '.join(available_scenarios())}"
+        )
+    scenario = Scenario(name=name)
+    _apply(scenario, _read(f"{name}.yaml"), f"{name}.yaml")
+    _synthesize_endpoints(scenario)
+    return scenario

@@ -1,0 +1,165 @@
+"""The lab spec as data: ``lab.yaml`` loaded into frozen dataclasses and validated.
+
+A ``lab.yaml`` holds the checkpoints (id, step, title, hint, points, needs) and
+the expected names, ports and values the checks compare against. Errors name
+the file and the exact key, because instructors edit these files by hand.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .catalog import LANGUAGES
+
+SPEC_FILENAME = "lab.yaml"
+
+
+class LabSpecError(Exception):
+    """A ``lab.yaml`` is malformed; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """One gradable checkpoint of a lab."""
+
+    id: str
+    lab: str
+    step: int
+    order: int
+    points: int
+    needs: tuple[str, ...]
+    title: Mapping[str, str]
+    hint: Mapping[str, str]
+
+    def title_in(self, lang: str) -> str:
+        return self.title.get(lang) or self.title["ko"]
+
+    def hint_in(self, lang: str) -> str:
+        return self.hint.get(lang) or self.hint["ko"]
+
+
+@dataclass(frozen=True)
+class LabSpec:
+    """A whole lab: its checkpoints in lab order plus the expected values."""
+
+    name: str
+    title: Mapping[str, str]
+    path: Path
+    expected: Mapping[str, Any]
+    checkpoints: tuple[Checkpoint, ...]
+
+    def checkpoint(self, checkpoint_id: str) -> Checkpoint:
+        for checkpoint in self.checkpoints:
+            if checkpoint.id == checkpoint_id:
+                return checkpoint
+        raise LabSpecError(f"{self.path}: no checkpoint with id {checkpoint_id!r}")
+
+    @property
+    def max_score(self) -> int:
+        return sum(c.points for c in self.checkpoints)
+
+
+def _texts(raw: Any, where: str) -> dict[str, str]:
+    if not isinstance(raw, Mapping):
+        raise LabSpecError(f"{where} must map languages to text ({', '.join(LANGUAGES)})")
+    missing = [lang for lang in LANGUAGES if not isinstance(raw.get(lang), str) or not raw[lang]]
+    if missing:
+        raise LabSpecError(f"{where} is missing text for: {', '.join(missing)}")
+    return {lang: str(raw[lang]).strip() for lang in LANGUAGES}
+
+
+def _int(raw: Any, where: str, minimum: int) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < minimum:
+        raise LabSpecError(f"{where} must be an integer >= {minimum}, got {raw!r}")
+    return raw
+
+
+def _checkpoint(raw: Any, lab: str, order: int, where: str) -> Checkpoint:
+    if not isinstance(raw, Mapping):
+        raise LabSpecError(f"{where} must be a mapping")
+    checkpoint_id = raw.get("id")
+    if not isinstance(checkpoint_id, str) or not checkpoint_id:
+        raise LabSpecError(f"{where}.id must be a non-empty string")
+    needs = raw.get("needs", [])
+    if not isinstance(needs, list) or not all(isinstance(n, str) for n in needs):
+        raise LabSpecError(f"{where}.needs must be a list of checkpoint ids")
+    return Checkpoint(
+        id=checkpoint_id,
+        lab=lab,
+        step=_int(raw.get("step"), f"{where}.step", 1),
+        order=order,
+        points=_int(raw.get("points", 1), f"{where}.points", 0),
+        needs=tuple(needs),
+        title=_texts(raw.get("title"), f"{where}.title"),
+        hint=_texts(raw.get("hint"), f"{where}.hint"),
+    )
+
+
+def parse_spec(raw: Any, path: Path) -> LabSpec:
+    """Validate the parsed YAML of a lab spec and build a :class:`LabSpec`."""
+    if not isinstance(raw, Mapping):
+        raise LabSpecError(f"{path}: the top level must be a mapping")
+    name = raw.get("lab")
+    if not isinstance(name, str) or not name:
+        raise LabSpecError(f"{path}: 'lab' must name the lab, e.g. observability")
+    items = raw.get("checkpoints")
+    if not isinstance(items, list) or not items:
+        raise LabSpecError(f"{path}: 'checkpoints' must be a non-empty list")
+    checkpoints = tuple(
+        _checkpoint(item, name, order, f"{path}: checkpoints[{order}]")
+        for order, item in enumerate(items)
+    )
+    _check_references(checkpoints, path)
+    expected = raw.get("expected", {})
+    if not isinstance(expected, Mapping):
+        raise LabSpecError(f"{path}: 'expected' must be a mapping")
+    return LabSpec(
+        name=name,
+        title=_texts(raw.get("title"), f"{path}: title"),
+        path=path,
+        expected=expected,
+        checkpoints=checkpoints,
+    )
+
+
+def _check_references(checkpoints: tuple[Checkpoint, ...], path: Path) -> None:
+    seen: dict[str, Checkpoint] = {}
+    for checkpoint in checkpoints:
+        if checkpoint.id in seen:
+            raise LabSpecError(f"{path}: checkpoint id {checkpoint.id!r} is used twice")
+        for need in checkpoint.needs:
+            # A need must come earlier in lab order, which also rules out cycles.
+            if need not in seen:
+                raise LabSpecError(
+                    f"{path}: {checkpoint.id}.needs names {need!r}, "
+                    "which is not an earlier checkpoint of this lab"
+                )
+        seen[checkpoint.id] = checkpoint
+    steps = [c.step for c in checkpoints]
+    if steps != sorted(steps):
+        raise LabSpecError(f"{path}: checkpoints must be listed in step order")
+
+
+@functools.cache
+def load_spec(path: Path) -> LabSpec:
+    """Load and validate one ``lab.yaml`` (cached per path)."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise LabSpecError(f"{path}: not valid YAML: {exc}") from exc
+    return parse_spec(raw, path)
+
+
+def find_spec_for(test_path: Path) -> Path | None:
+    """Return the ``lab.yaml`` governing a test file: the nearest one in its folder or above."""
+    for folder in test_path.parents:
+        candidate = folder / SPEC_FILENAME
+        if candidate.is_file():
+            return candidate
+    return None
