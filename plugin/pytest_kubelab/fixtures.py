@@ -97,4 +97,4 @@ def lab(
 
 def _nodeport_map(config: pytest.Config) -> dict[int, int]:
     """NodePort → local port map of the simulated cluster; empty for real clusters."""
-    return config.stash[NODEPORT_MAP_KEY] if NODEPORT_MAP_KEY in config.stash else {}
+    return config.stash.get(NODEPORT_MAP_KEY, None) or {}

@@ -1,0 +1,78 @@
+"""Shared helpers of the plugin self-tests.
+
+``run_lab`` runs the real lab spec (``tests/lab1_*``) in a pytester sandbox
+against a simulated scenario and returns the outcome plus the grade JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+REPO = Path(__file__).resolve().parents[2]
+LABS = ("lab1_observability", "lab1_kubecost")
+
+
+@dataclass
+class LabRun:
+    """The result of one inner pytest run of the lab spec."""
+
+    result: pytest.RunResult
+    grade: dict[str, Any]
+
+    def outcomes(self) -> dict[str, str]:
+        """Checkpoint id → outcome."""
+        return {c["id"]: c["outcome"] for c in self.grade["checkpoints"]}
+
+    def checkpoint(self, checkpoint_id: str) -> dict[str, Any]:
+        return next(c for c in self.grade["checkpoints"] if c["id"] == checkpoint_id)
+
+    @property
+    def text(self) -> str:
+        return self.result.stdout.str() + self.result.stderr.str()
+
+
+@pytest.fixture
+def lab_copy(pytester: pytest.Pytester) -> Path:
+    """A copy of the lab spec and the project's pytest settings inside the sandbox."""
+    for lab in LABS:
+        shutil.copytree(
+            REPO / "tests" / lab,
+            pytester.path / "tests" / lab,
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
+    shutil.copy(REPO / "pyproject.toml", pytester.path / "pyproject.toml")
+    return pytester.path
+
+
+@pytest.fixture
+def run_lab(pytester: pytest.Pytester, lab_copy: Path) -> Callable[..., LabRun]:
+    """Run the lab spec on ``--lab-sim SCENARIO`` (plus extra args); returns a :class:`LabRun`."""
+
+    def run(scenario: str, *args: str, labs: tuple[str, ...] = LABS) -> LabRun:
+        grade_path = lab_copy / f"grade-{scenario}.json"
+        paths = [str(lab_copy / "tests" / lab) for lab in labs]
+        result = pytester.runpytest_subprocess(
+            *paths,
+            "--lab-sim",
+            scenario,
+            "--grade-json",
+            str(grade_path),
+            "--lab-wait",
+            "5",
+            "-p",
+            "no:cacheprovider",
+            *args,
+        )
+        grade = json.loads(grade_path.read_text(encoding="utf-8")) if grade_path.exists() else {}
+        return LabRun(result, grade)
+
+    return run
