@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
@@ -20,6 +21,14 @@ class State(enum.Enum):
 
 
 @dataclass(frozen=True)
+class Subject:
+    """Pods a verdict is about, so a failure report can show their status, events and logs."""
+
+    namespace: str
+    selector: Mapping[str, str] | None = None  # matchLabels of the pods; None = all in namespace
+
+
+@dataclass(frozen=True)
 class Verdict:
     """The outcome of one check: a state plus a catalog key and its parameters."""
 
@@ -27,6 +36,7 @@ class Verdict:
     key: str
     params: dict[str, Any] = field(default_factory=dict)
     details: tuple[str, ...] = ()  # extra lines for the report, e.g. a table
+    subjects: tuple[Subject, ...] = ()  # what diagnostics should look at when it fails
 
     @property
     def ok(self) -> bool:
@@ -46,6 +56,11 @@ def failed(key: str, **params: Any) -> Verdict:
 
 def pending(key: str, **params: Any) -> Verdict:
     return Verdict(State.PENDING, key, params)
+
+
+def about(verdict: Verdict, *subjects: Subject) -> Verdict:
+    """Attach the pods a verdict concerns (used for diagnostics of failures)."""
+    return replace(verdict, subjects=verdict.subjects + subjects)
 
 
 def first_problem(*verdicts: Verdict) -> Verdict | None:

@@ -14,7 +14,7 @@ from typing import Any
 from .. import podstatus
 from ..cluster import ClusterReader, Obj, name_of
 from ..helmstate import Release, release
-from ..verdict import Verdict, failed, passed, pending
+from ..verdict import Subject, Verdict, about, failed, passed, pending
 
 
 @dataclass(frozen=True)
@@ -103,9 +103,11 @@ def workload_verdict(
         return passed("workload.ready", **params)
     problems = pod_problems(cluster, namespace, pods_of(cluster, obj))
     params["problems"] = describe_problems(problems) or "-"
+    selector = ((obj.get("spec") or {}).get("selector") or {}).get("matchLabels")
+    subject = Subject(namespace, dict(selector) if selector else None)
     if any(p.terminal for p in problems):
-        return failed("workload.not_ready", **params)
-    return pending("workload.not_ready", **params)
+        return about(failed("workload.not_ready", **params), subject)
+    return about(pending("workload.not_ready", **params), subject)
 
 
 def release_verdict(
