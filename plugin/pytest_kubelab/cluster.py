@@ -15,6 +15,7 @@ from typing import Any
 
 from . import selectors
 from .kubeapi import Answer, KubeApi
+from .redact import REDACTOR
 from .resources import resource_for
 
 Obj = dict[str, Any]
@@ -124,6 +125,9 @@ class ClusterReader:
         for item in items:
             # LIST answers omit kind/apiVersion on items; checks and messages want them.
             item.setdefault("kind", kind)
+        if kind == "Secret":
+            # Whatever Secret the run reads must never show up in what it writes.
+            REDACTOR.remember_secrets(items)
         with self._lock:
             self._lists[key] = items
             if data is None:

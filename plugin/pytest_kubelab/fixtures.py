@@ -12,6 +12,7 @@ from .kubeconfig import resolve
 from .lab import ClusterAccess, Lab
 from .options import LabSettings
 from .probes import NodePorts
+from .redact import REDACTOR
 from .session import CHECKPOINT_KEY, NODEPORT_MAP_KEY, SETTINGS_KEY, SPEC_KEY
 from .waiting import Deadline
 
@@ -38,6 +39,7 @@ def lab_access(lab_settings: LabSettings) -> Iterator[ClusterAccess]:
     the access carries the reason and ``cluster-reachable`` reports it.
     """
     target = resolve(lab_settings.kubeconfig, lab_settings.context)
+    REDACTOR.remember_kubeconfig(lab_settings.kubeconfig)
     reader = None
     if target.problem is None:
         try:

@@ -92,6 +92,14 @@ _OPTIONS = (
         "Grade the built-in simulated lab cluster SCENARIO instead of a real cluster "
         "(e.g. complete, fresh)",
     ),
+    _Option(
+        "--lab-diagnostics",
+        "lab_diagnostics",
+        "KUBELAB_DIAGNOSTICS",
+        "kubelab_diagnostics",
+        "on|off",
+        "Attach pod status, Warning events and log tails to failed checkpoints (default: on)",
+    ),
 )
 
 
@@ -122,6 +130,7 @@ class LabSettings:
     lang: str
     grade_json: Path | None
     sim: str | None
+    diagnostics: bool = True
 
 
 def _raw(config: pytest.Config, dest: str) -> str | None:
@@ -172,6 +181,9 @@ def read_settings(config: pytest.Config) -> LabSettings:
             f"(got {node_address!r})"
         )
     grade_json = _raw(config, "grade_json")
+    diagnostics = (_raw(config, "lab_diagnostics") or "on").lower()
+    if diagnostics not in ("on", "off"):
+        raise pytest.UsageError(f"--lab-diagnostics accepts on or off (got {diagnostics!r})")
     return LabSettings(
         kubeconfig=_kubeconfig(config),
         context=_raw(config, "kube_context"),
@@ -181,4 +193,5 @@ def read_settings(config: pytest.Config) -> LabSettings:
         lang=lang,
         grade_json=Path(grade_json) if grade_json else None,
         sim=_raw(config, "lab_sim"),
+        diagnostics=diagnostics == "on",
     )

@@ -14,13 +14,14 @@ from typing import Any
 
 import pytest
 
-from . import markers
+from . import diagnostics, html_report, markers
 from .catalog import render
 from .fixtures import lab, lab_access, lab_deadline, lab_settings  # noqa: F401
 from .grading import GradeBook, Result
 from .kubeconfig import resolve
 from .lab import VERDICT_KEY
 from .options import add_options, read_settings
+from .redact import redact
 from .session import CHECKPOINT_KEY, GRADEBOOK_KEY, NODEPORT_MAP_KEY, SETTINGS_KEY, SPEC_KEY
 from .simulation import SimulationHandle, start_simulation
 from .spec import LabSpec, find_spec_for, load_spec
@@ -38,6 +39,7 @@ def pytest_configure(config: pytest.Config) -> None:
     settings = read_settings(config)
     config.stash[SETTINGS_KEY] = settings
     config.stash[GRADEBOOK_KEY] = GradeBook(settings.lang)
+    html_report.register(config)
     if settings.sim is not None:
         from .sim.scenario import available_scenarios
 
@@ -171,18 +173,22 @@ def pytest_runtest_makereport(
     result: Result | None = None
     if report.when == "call" and report.passed:
         verdict = item.stash.get(VERDICT_KEY, None)
-        message = verdict.render(lang) if verdict else ""
+        message = redact(verdict.render(lang)) if verdict else ""
         result = Result(checkpoint, "passed", message, hint)
     elif report.skipped and report.when in ("setup", "call"):
-        result = Result(checkpoint, "skipped", _skip_reason(report), hint)
+        result = Result(checkpoint, "skipped", redact(_skip_reason(report)), hint)
     elif report.failed and call.excinfo is not None:
         if isinstance(call.excinfo.value, CheckpointFailed):
-            message = str(call.excinfo.value.msg)
+            message = redact(str(call.excinfo.value.msg))
             result = Result(checkpoint, "failed", message, hint)
             report.longrepr = f"{message}\n\n{render('label.hint', lang)}: {hint}"
+            found = diagnostics.for_failure(item, call.excinfo.value.verdict, lang)
+            if found is not None:
+                report.longrepr += f"\n\n=== {render('diag.section', lang)} ===\n{found.as_text()}"
         else:
-            error = f"{call.excinfo.typename}: {call.excinfo.value}"
+            error = redact(f"{call.excinfo.typename}: {call.excinfo.value}")
             result = Result(checkpoint, "error", render("grader.error", lang, error=error), hint)
+    _redact_report(report)
     if result is not None:
         book.record(result)
         report.user_properties.extend(
@@ -194,6 +200,19 @@ def pytest_runtest_makereport(
             ]
         )
     return report
+
+
+def _redact_report(report: pytest.TestReport) -> None:
+    """Mask secrets in everything the terminal, JUnit XML and HTML report print."""
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple):  # a skip: (path, line, reason)
+        report.longrepr = (longrepr[0], longrepr[1], redact(longrepr[2]))
+    elif longrepr is not None:
+        text = str(longrepr)
+        masked = redact(text)
+        if masked != text:
+            report.longrepr = masked
+    report.sections = [(title, redact(content)) for title, content in report.sections]
 
 
 def _skip_reason(report: pytest.TestReport) -> str:

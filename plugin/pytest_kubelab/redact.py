@@ -1,0 +1,140 @@
+"""Keep secrets out of everything the grader writes: report, grade JSON, JUnit XML, terminal.
+
+Two layers: exact values the run is known to hold (Secret data it read, the
+kubeconfig's credentials) are replaced wherever they appear, and patterns that
+look like credentials (``password=…``, ``token: …``, ``Authorization: Bearer …``,
+JWTs, long base64 runs) are masked even when the value was never seen, since
+container logs can print anything.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MASK = "********"
+# Shorter exact values (e.g. "admin") would mask ordinary words all over the report;
+# the patterns below still catch them next to a credential-like key.
+MIN_KNOWN_LENGTH = 6
+# Secret keys whose values are names, not credentials.
+_NOT_SECRET_KEYS = re.compile(r"(^|[-_.])(user|username|login|namespace)$", re.IGNORECASE)
+# Helm's release records are the whole chart state, not credentials; their decoded
+# values are gzip bytes and never appear in text.
+_SKIPPED_SECRET_TYPES = frozenset({"helm.sh/release.v1"})
+_KUBECONFIG_USER_FIELDS = (
+    "token",
+    "password",
+    "client-key-data",
+    "client-certificate-data",
+)
+
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # Authorization headers first: the generic "key: value" rule would keep the scheme only.
+    (
+        re.compile(r"(?i)(authorization\s*[:=]\s*)(bearer|basic|token)?\s*[^\s,;\"']+"),
+        r"\1\2 " + MASK,
+    ),
+    (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}"), r"\1 " + MASK),
+    # key=value / key: value / "key": "value" for credential-like keys.
+    (
+        re.compile(
+            r"(?i)(\b[\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|client[_-]key)"
+            r"[\w.-]*[\"']?\s*[:=]\s*[\"']?)([^\s\"',;&]+)"
+        ),
+        r"\1" + MASK,
+    ),
+    # JSON Web Tokens (service-account tokens).
+    (re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"), MASK),
+    # Long base64 runs with mixed case and digits; hex digests (all lower case) stay readable.
+    (
+        re.compile(
+            r"(?<![A-Za-z0-9+/])(?=[A-Za-z0-9+/]*[A-Z])(?=[A-Za-z0-9+/]*[a-z])"
+            r"(?=[A-Za-z0-9+/]*[0-9])[A-Za-z0-9+/]{40,}={0,2}"
+        ),
+        MASK,
+    ),
+)
+
+
+class Redactor:
+    """Masks known secret values and credential-looking text."""
+
+    def __init__(self) -> None:
+        self._known: set[str] = set()
+        self._lock = threading.Lock()
+
+    def remember(self, value: str) -> None:
+        """Mask ``value`` (and its base64 form) from now on."""
+        value = value.strip()
+        if len(value) < MIN_KNOWN_LENGTH:
+            return
+        with self._lock:
+            self._known.add(value)
+            self._known.add(base64.b64encode(value.encode("utf-8")).decode("ascii"))
+
+    def remember_secrets(self, secrets: Iterable[Mapping[str, Any]]) -> None:
+        """Remember the values of Secret objects the run read."""
+        for secret in secrets:
+            if secret.get("type") in _SKIPPED_SECRET_TYPES:
+                continue
+            for key, encoded in dict(secret.get("data") or {}).items():
+                if _NOT_SECRET_KEYS.search(str(key)) or not isinstance(encoded, str):
+                    continue
+                self.remember(encoded)
+                self.remember(_decoded(encoded))
+            for key, plain in dict(secret.get("stringData") or {}).items():
+                if isinstance(plain, str) and not _NOT_SECRET_KEYS.search(str(key)):
+                    self.remember(plain)
+
+    def remember_kubeconfig(self, path: Path | None) -> None:
+        """Remember every user's credentials in the kubeconfig (token, keys, password)."""
+        if path is None:
+            return
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            return
+        for entry in data.get("users") or []:
+            user = (entry or {}).get("user") or {} if isinstance(entry, dict) else {}
+            for field in _KUBECONFIG_USER_FIELDS:
+                value = user.get(field)
+                if isinstance(value, str):
+                    self.remember(value)
+                    if field.endswith("-data"):
+                        self.remember(_decoded(value))
+
+    def __call__(self, text: str) -> str:
+        """Return ``text`` with every known secret and credential-looking value masked."""
+        if not text:
+            return text
+        with self._lock:
+            known = sorted(self._known, key=len, reverse=True)
+        for value in known:
+            if value in text:
+                text = text.replace(value, MASK)
+        for pattern, replacement in _PATTERNS:
+            text = pattern.sub(replacement, text)
+        return text
+
+
+def _decoded(encoded: str) -> str:
+    try:
+        return base64.b64decode(encoded, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return ""
+
+
+# One per process: the reader that sees Secrets and the hooks that write text share it.
+REDACTOR = Redactor()
+
+
+def redact(text: str) -> str:
+    """Mask secrets in ``text`` with the process-wide :data:`REDACTOR`."""
+    return REDACTOR(text)
