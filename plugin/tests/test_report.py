@@ -1,0 +1,110 @@
+"""The student report end to end on the simulator: HTML summary, JUnit properties, redaction.
+
+A failing scenario (worker-notready: one node NotReady for long) must give a
+score summary, a failure card with message, hint and diagnostics, JUnit
+properties per checkpoint, and never the simulator's kubeconfig token.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_kubelab.catalog import render
+from pytest_kubelab.sim.runtime import SIM_TOKEN
+
+OBS = ("lab1_observability",)
+REPORT_ARGS = ("--html=report.html", "--self-contained-html", "--junitxml=junit.xml")
+
+
+def _junit(path: Path) -> dict[str, ET.Element]:
+    root = ET.parse(path).getroot()
+    return {case.get("name", ""): case for case in root.iter("testcase")}
+
+
+def _properties(case: ET.Element) -> dict[str, str]:
+    return {p.get("name", ""): p.get("value", "") for p in case.iter("property")}
+
+
+def test_junit_carries_checkpoint_points_and_outcome(
+    run_lab: Callable[..., Any], lab_copy: Path
+) -> None:
+    run = run_lab("worker-notready", *REPORT_ARGS, labs=OBS)
+    cases = _junit(lab_copy / "junit.xml")
+    assert _properties(cases["test_nodes"]) == {
+        "checkpoint": "obs.1.nodes",
+        "points": "2",
+        "outcome": "passed",
+        "earned": "2",
+    }
+    failing = cases["test_nodes_ready"]
+    assert _properties(failing)["outcome"] == "failed"
+    assert _properties(failing)["earned"] == "0"
+    failure = failing.find("failure")
+    assert failure is not None
+    assert failure.text is not None
+    assert render("label.hint", "ko") in failure.text
+    assert render("diag.section", "ko") in failure.text
+    assert "lab-cluster-worker2         NotReady" in failure.text
+    assert run.outcomes()["obs.1.nodes-ready"] == "failed"
+
+
+def test_no_secret_reaches_any_output(run_lab: Callable[..., Any], lab_copy: Path) -> None:
+    run = run_lab("worker-notready", *REPORT_ARGS, "-rA", labs=OBS)
+    outputs = {
+        "terminal": run.text,
+        "html": (lab_copy / "report.html").read_text(encoding="utf-8"),
+        "junit": (lab_copy / "junit.xml").read_text(encoding="utf-8"),
+        "grade": json.dumps(run.grade, ensure_ascii=False),
+    }
+    for name, text in outputs.items():
+        assert SIM_TOKEN not in text, name
+    assert render("diag.section", "ko") in run.text  # diagnostics are in the terminal too
+
+
+def test_html_summary_in_korean(run_lab: Callable[..., Any], lab_copy: Path) -> None:
+    run_lab("worker-notready", *REPORT_ARGS, labs=OBS)
+    page = (lab_copy / "report.html").read_text(encoding="utf-8")
+    assert '<title id="head-title">Week 4 Day 5 Lab 1: Helm으로 관측성 스택 구축</title>' in page
+    assert (
+        f'{render("report.score", "ko")}</span> <span class="kl-score-value">3 / 4</span>' in page
+    )
+    assert render("report.todo_title", "ko") in page
+    assert 'id="kl-obs.1.nodes-ready"' in page
+    assert "Ready=Unknown (NodeStatusUnknown" in page
+
+
+def test_html_title_names_both_labs_in_english(run_lab: Callable[..., Any], lab_copy: Path) -> None:
+    run = run_lab("two-nodes", *REPORT_ARGS, "--lab-lang", "en")
+    page = (lab_copy / "report.html").read_text(encoding="utf-8")
+    assert "an observability stack with Helm" in page.split("</title>")[0]
+    assert run.outcomes()["obs.1.nodes-ready"] == "skipped"
+    assert "Score</span>" in page
+    assert render("report.blocked_title", "en") in page
+    assert "점수" not in page.split('<table id="results-table">')[0]
+
+
+def test_diagnostics_can_be_turned_off(run_lab: Callable[..., Any], lab_copy: Path) -> None:
+    run = run_lab("worker-notready", "--junitxml=junit.xml", "--lab-diagnostics=off", labs=OBS)
+    assert render("diag.section", "ko") not in run.text
+    assert render("diag.section", "ko") not in (lab_copy / "junit.xml").read_text("utf-8")
+    assert run.outcomes()["obs.1.nodes-ready"] == "failed"
+
+
+def test_bad_diagnostics_value_is_a_usage_error(
+    run_lab: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KUBELAB_DIAGNOSTICS", "maybe")
+    run = run_lab("complete", labs=OBS)
+    assert run.result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "--lab-diagnostics accepts on or off" in run.text
+
+
+def test_no_html_hooks_without_pytest_html(run_lab: Callable[..., Any]) -> None:
+    run = run_lab("worker-notready", "-p", "no:html", labs=OBS)
+    assert run.outcomes()["obs.1.nodes-ready"] == "failed"
+    assert run.result.ret == pytest.ExitCode.TESTS_FAILED
