@@ -185,7 +185,8 @@ def pytest_runtest_makereport(
             result = Result(checkpoint, "error", render("grader.error", lang, error=error), hint)
     if result is not None:
         book.record(result)
-        report.user_properties.extend(
+        # junitxml writes the properties of the item (via its teardown report).
+        item.user_properties.extend(
             [
                 ("checkpoint", checkpoint.id),
                 ("points", str(checkpoint.points)),
