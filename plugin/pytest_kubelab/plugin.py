@@ -191,15 +191,15 @@ def pytest_runtest_makereport(
     _redact_report(report)
     if result is not None:
         book.record(result)
-        properties = [
-            ("checkpoint", checkpoint.id),
-            ("points", str(checkpoint.points)),
-            ("outcome", result.outcome),
-            ("earned", str(result.earned)),
-        ]
-        report.user_properties.extend(properties)
-        # JUnit XML takes the properties from the teardown report, which copies the item's.
-        item.user_properties.extend(properties)
+        # junitxml writes the properties of the item (via its teardown report).
+        item.user_properties.extend(
+            [
+                ("checkpoint", checkpoint.id),
+                ("points", str(checkpoint.points)),
+                ("outcome", result.outcome),
+                ("earned", str(result.earned)),
+            ]
+        )
     return report
 
 
