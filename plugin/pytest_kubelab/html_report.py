@@ -106,7 +106,8 @@ class HtmlReport:
             self.diagnostics[checkpoint.id] = row.diagnostics
         # pytest-html shows the extras of all of a test's reports in its one row: add the
         # details once, from the report that decided the outcome.
-        if report.when == "call" or (report.when == "setup" and not report.passed):
+        decided = report.when == "call" or (report.when == "setup" and not report.passed)
+        if decided and row.outcome != "skipped":
             from pytest_html import extras  # type: ignore[import-untyped]
 
             report.extras = [  # type: ignore[attr-defined]
@@ -155,7 +156,11 @@ class HtmlReport:
         result_cell = result_cell.replace(
             'class="col-result"', f'class="col-result" data-label="{label}"', 1
         )
-        hint = _text(row.hint) if row.outcome != "passed" else ""
+        hint = _text(row.hint) if row.outcome in ("failed", "error") else ""
+        if row.outcome == "skipped":
+            hint = html.escape(
+                self.t("report.blocked_short", id=self._root_cause(row.checkpoint_id))
+            )
         cells[:] = [
             result_cell,
             f'<td class="col-checkpoint">{html.escape(row.checkpoint_id)}</td>',
@@ -206,6 +211,7 @@ class HtmlReport:
             '<div class="kl-score" id="kl-score">',
             f'<span class="kl-score-label">{self.t("report.score")}</span> ',
             f'<span class="kl-score-value">{book.score} / {book.max_score}</span>',
+            f'<span class="kl-score-unit">{self.t("report.points_unit")}</span>',
             f'<div class="kl-bar"><div style="width:{percent}%"></div></div>',
             "</div>",
             self._steps_table(results),
@@ -222,18 +228,50 @@ class HtmlReport:
             parts.append(f'<p class="kl-done">{self.t("report.all_passed")}</p>')
         if blocked:
             parts.append(f"<h2>{self.t('report.blocked_title')}</h2>")
-            parts.append(
-                f'<p class="kl-note">{self.t("report.blocked_note")}</p><ul class="kl-blocked">'
-            )
-            parts.extend(
-                f"<li><b>{html.escape(r.checkpoint.id)}</b> "
-                f"{html.escape(r.checkpoint.title_in(self.lang))} — {_text(r.message)}</li>"
-                for r in blocked
-            )
-            parts.append("</ul>")
+            parts.append(f'<p class="kl-note">{self.t("report.blocked_note")}</p>')
+            parts.append(self._blocked_html(blocked))
         parts.append(f'<p class="kl-note">{self.t("report.table_note")}</p>')
         parts.append("</section>")
         return "".join(parts)
+
+    def _blocked_html(self, blocked: Sequence[Result]) -> str:
+        """Skipped checkpoints grouped by the failed checkpoint that holds them back."""
+        groups: dict[str, list[Result]] = {}
+        for result in blocked:
+            groups.setdefault(self._root_cause(result.checkpoint.id), []).append(result)
+        parts = ['<ul class="kl-blocked">']
+        for root, members in groups.items():
+            cause = self.book.results.get(root)
+            title = cause.checkpoint.title_in(self.lang) if cause else root
+            names = ", ".join(
+                f"Step {r.checkpoint.step} · {html.escape(r.checkpoint.title_in(self.lang))}"
+                for r in members
+            )
+            parts.append(
+                f"<li>{self.t('report.blocked_group', id=root, title=title, count=len(members))}"
+                f'<div class="kl-members">{names}</div></li>'
+            )
+        parts.append("</ul>")
+        return "".join(parts)
+
+    def _root_cause(self, checkpoint_id: str) -> str:
+        """Follow unmet needs back to the checkpoint that actually failed."""
+        seen: set[str] = set()
+        current = checkpoint_id
+        while current not in seen:
+            seen.add(current)
+            result = self.book.results.get(current)
+            if result is None or result.outcome != "skipped":
+                return current
+            unmet = [
+                n
+                for n in result.checkpoint.needs
+                if self.book.outcome_of(n) not in (None, "passed")
+            ]
+            if not unmet:
+                return current
+            current = unmet[0]
+        return current
 
     def _steps_table(self, results: Sequence[Result]) -> str:
         head = "".join(
@@ -245,10 +283,11 @@ class HtmlReport:
             spec = self.specs.get(lab)
             lab_title = (spec.title.get(self.lang) if spec else None) or lab
             in_lab = [r for r in results if r.checkpoint.lab == lab]
-            for step in sorted({r.checkpoint.step for r in in_lab}):
+            for index, step in enumerate(sorted({r.checkpoint.step for r in in_lab})):
                 in_step = [r for r in in_lab if r.checkpoint.step == step]
-                rows.append(self._tally_row(lab_title, f"Step {step}", in_step, "kl-step"))
-            rows.append(self._tally_row(lab_title, self.t("report.lab_total"), in_lab, "kl-lab"))
+                shown = lab_title if index == 0 else ""
+                rows.append(self._tally_row(shown, f"Step {step}", in_step, "kl-step"))
+            rows.append(self._tally_row("", self.t("report.lab_total"), in_lab, "kl-lab"))
         rows.append(self._tally_row("", self.t("report.total"), results, "kl-total"))
         return (
             f'<table class="kl-steps"><thead><tr>{head}</tr></thead>'
@@ -348,6 +387,9 @@ tr.kl-full td:last-child { color: #2e7d32; }
 .kl-diag pre, .kl-trace pre { background: #f5f5f5; padding: 6px; overflow-x: auto; font-size: 12px;
   white-space: pre; }
 .kl-note { color: #555; font-size: 13px; }
+.kl-score-unit { font-size: 18px; margin-left: 4px; }
+.kl-blocked li { margin-bottom: 6px; }
+.kl-members { color: #555; font-size: 13px; }
 .kl-done { font-size: 18px; color: #2e7d32; font-weight: bold; }
 code { background: #eef; padding: 0 3px; border-radius: 3px; }
 td.col-result { font-size: 0; }

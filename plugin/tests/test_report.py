@@ -67,11 +67,12 @@ def test_no_secret_reaches_any_output(run_lab: Callable[..., Any], lab_copy: Pat
 
 
 def test_html_summary_in_korean(run_lab: Callable[..., Any], lab_copy: Path) -> None:
-    run_lab("worker-notready", *REPORT_ARGS, labs=OBS)
+    run = run_lab("worker-notready", *REPORT_ARGS, labs=OBS)
     page = (lab_copy / "report.html").read_text(encoding="utf-8")
     assert '<title id="head-title">Week 4 Day 5 Lab 1: Helm으로 관측성 스택 구축</title>' in page
+    score = f"{run.grade['score']} / {run.grade['max_score']}"
     assert (
-        f'{render("report.score", "ko")}</span> <span class="kl-score-value">3 / 4</span>' in page
+        f'{render("report.score", "ko")}</span> <span class="kl-score-value">{score}</span>' in page
     )
     assert render("report.todo_title", "ko") in page
     assert 'id="kl-obs.1.nodes-ready"' in page

@@ -97,7 +97,7 @@ def _screenshot(report: Path, profile: Path, name: str) -> Path:
 def test_failing_report_shows_score_hint_and_diagnostics(
     run_lab: Callable[..., Any], lab_copy: Path, lang: str
 ) -> None:
-    run_lab(
+    run = run_lab(
         "worker-notready",
         "--html=report.html",
         "--self-contained-html",
@@ -108,7 +108,7 @@ def test_failing_report_shows_score_hint_and_diagnostics(
     report = lab_copy / "report.html"
     probe = _probe(report, lab_copy / "profile-probe")
     assert probe["score"]
-    assert "3 / 4" in probe["score"][0]
+    assert f"{run.grade['score']} / {run.grade['max_score']}" in probe["score"][0]
     assert render("report.score", lang) in probe["score"][0]
     assert len(probe["card_hint"]) == 1
     assert "kubectl get nodes" in probe["card_hint"][0]
