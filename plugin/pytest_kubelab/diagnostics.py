@@ -30,8 +30,8 @@ MAX_PODS = 8
 MAX_EVENTS = 10
 MAX_LOG_CONTAINERS = 3
 LOG_LINES = 30
-MAX_LINE = 240
-MAX_SECTION = 4000
+MAX_LINE = 500
+MAX_SECTION = 6000
 # Where kubelet and the node controller record node events.
 NODE_EVENT_NAMESPACE = "default"
 

@@ -64,6 +64,7 @@ class HtmlReport:
         self.specs: dict[str, LabSpec] = {}
         self.html_report: Any = None
         self.diagnostics: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._shown: dict[str, tuple[tuple[str, str], ...]] = {}  # cards already showing them
 
     @property
     def book(self) -> GradeBook:
@@ -309,6 +310,12 @@ class HtmlReport:
         checkpoint = result.checkpoint
         found = self.diagnostics.get(checkpoint.id)
         diag = self._diagnostics_html(found) if found else ""
+        earlier = next((cid for cid, seen in self._shown.items() if found and seen == found), None)
+        if earlier is not None:
+            # Two checkpoints about the same pods: show the diagnostics once.
+            diag = f'<p class="kl-note">{self.t("report.same_diagnostics", id=earlier)}</p>'
+        elif found:
+            self._shown[checkpoint.id] = found
         return (
             f'<li class="kl-card kl-{result.outcome}" id="kl-{html.escape(checkpoint.id)}">'
             f'<h3><span class="kl-badge">{self.t("outcome." + result.outcome)}</span> '
@@ -384,8 +391,8 @@ tr.kl-full td:last-child { color: #2e7d32; }
 .kl-hint { background: #fff8e1; border-left: 4px solid #f9a825; padding: 4px 8px; }
 .kl-diag summary { cursor: pointer; font-weight: bold; }
 .kl-diag h4 { margin: 8px 0 2px; font-size: 13px; }
-.kl-diag pre, .kl-trace pre { background: #f5f5f5; padding: 6px; overflow-x: auto; font-size: 12px;
-  white-space: pre; }
+.kl-diag pre, .kl-trace pre { background: #f5f5f5; padding: 6px; font-size: 12px;
+  white-space: pre-wrap; overflow-wrap: anywhere; }
 .kl-note { color: #555; font-size: 13px; }
 .kl-score-unit { font-size: 18px; margin-left: 4px; }
 .kl-blocked li { margin-bottom: 6px; }

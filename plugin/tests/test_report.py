@@ -109,3 +109,28 @@ def test_no_html_hooks_without_pytest_html(run_lab: Callable[..., Any]) -> None:
     run = run_lab("worker-notready", "-p", "no:html", labs=OBS)
     assert run.outcomes()["obs.1.nodes-ready"] == "failed"
     assert run.result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_crashloop_diagnostics_show_pods_events_and_logs(
+    run_lab: Callable[..., Any], lab_copy: Path
+) -> None:
+    run = run_lab("grafana-crashloop", "--junitxml=junit.xml", "--lab-lang", "en", labs=OBS)
+    outcomes = run.outcomes()
+    assert outcomes["obs.2.workloads"] == "failed"
+    assert outcomes["obs.2.grafana-login"] == "skipped"
+    assert all(outcomes[c] == "passed" for c in outcomes if c.startswith("obs.1."))
+    assert (
+        "prometheus-grafana-7f8d6c9b54-x2kfp CrashLoopBackOff"
+        in run.checkpoint("obs.2.workloads")["message"]
+    )
+    failure = _junit(lab_copy / "junit.xml")["test_workloads"].find("failure")
+    assert failure is not None
+    text = failure.text or ""
+    assert "prometheus-grafana-7f8d6c9b54-x2kfp   2/3     CrashLoopBackOff   6" in text
+    assert "grafana: waiting CrashLoopBackOff" in text
+    assert "BackOff  Pod/prometheus-grafana-7f8d6c9b54-x2kfp" in text
+    assert "Only one datasource per organization can be marked as default" in text
+    assert "grafana-sc-dashboard/" not in text.split("Last 30 log lines")[-1]  # ready: no logs
+    # The Grafana admin password (Secret prometheus-grafana) is never written.
+    assert "admin123" not in text
+    assert "admin123" not in run.text
