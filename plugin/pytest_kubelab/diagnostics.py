@@ -75,26 +75,26 @@ def collect(reader: ClusterReader, verdict: Verdict, lang: str) -> Diagnostics |
 
 def _pod_sections(reader: ClusterReader, subject: Subject, lang: str) -> list[Section]:
     pods = reader.list("Pod", subject.namespace, subject.selector)
-    where = _where(subject)
+    where = {"namespace": subject.namespace, "selector": _selector_flag(subject)}
     if not pods:
-        return [Section(render("diag.title.pods", lang, where=where), render("diag.no_pods", lang))]
+        return [Section(render("diag.title.pods", lang, **where), render("diag.no_pods", lang))]
     shown = sorted(pods, key=lambda p: (podstatus.is_ready(p), name_of(p)))[:MAX_PODS]
     sections = [
-        Section(render("diag.title.pods", lang, where=where), _pod_table(shown, lang)),
-        Section(render("diag.title.containers", lang, where=where), _container_lines(shown)),
+        Section(render("diag.title.pods", lang, **where), _pod_table(shown, lang)),
+        Section(render("diag.title.containers", lang, **where), _container_lines(shown)),
     ]
     events = _warnings(reader.events_for(subject.namespace, [name_of(p) for p in shown]))
     if events:
-        sections.append(Section(render("diag.title.events", lang, where=where), events))
+        sections.append(Section(render("diag.title.events", lang, **where), events))
     sections.extend(_log_sections(reader, subject.namespace, shown, lang))
     return sections
 
 
-def _where(subject: Subject) -> str:
+def _selector_flag(subject: Subject) -> str:
+    """`` -l k=v,...`` as kubectl takes it, so the titles are commands a student can rerun."""
     if not subject.selector:
-        return subject.namespace
-    labels = ",".join(f"{k}={v}" for k, v in sorted(subject.selector.items()))
-    return f"{subject.namespace} ({labels})"
+        return ""
+    return " -l " + ",".join(f"{k}={v}" for k, v in sorted(subject.selector.items()))
 
 
 def _pod_table(pods: Sequence[Obj], lang: str) -> str:
@@ -207,6 +207,7 @@ def _log_sections(
                         render(
                             "diag.title.logs",
                             lang,
+                            namespace=namespace,
                             pod=name_of(pod),
                             container=name,
                             lines=LOG_LINES,

@@ -94,6 +94,9 @@ def test_pod_table_states_events_and_logs() -> None:
     assert "hunter2hunter" not in text
     assert MASK in text
     assert "Nodes" not in text  # nodes are fine and the verdict names pods
+    # Section titles are commands the student can run to see the same.
+    assert "(kubectl get pods -o wide -n logging -l app=p)" in text
+    assert "(kubectl logs -n logging loki-promtail-x7k2m -c promtail --tail=30)" in text
 
 
 def test_korean_titles() -> None:
