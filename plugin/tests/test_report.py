@@ -82,7 +82,9 @@ def test_html_summary_in_korean(run_lab: Callable[..., Any], lab_copy: Path) -> 
 def test_html_title_names_both_labs_in_english(run_lab: Callable[..., Any], lab_copy: Path) -> None:
     run = run_lab("two-nodes", *REPORT_ARGS, "--lab-lang", "en")
     page = (lab_copy / "report.html").read_text(encoding="utf-8")
-    assert "an observability stack with Helm" in page.split("</title>")[0]
+    title = page.split("</title>")[0]
+    assert "an observability stack with Helm" in title
+    assert "Kubecost" in title
     assert run.outcomes()["obs.1.nodes-ready"] == "skipped"
     assert "Score</span>" in page
     assert render("report.blocked_title", "en") in page
@@ -135,3 +137,11 @@ def test_crashloop_diagnostics_show_pods_events_and_logs(
     # The Grafana admin password (Secret prometheus-grafana) is never written.
     assert "admin123" not in text
     assert "admin123" not in run.text
+
+
+def test_all_passed_report_congratulates(run_lab: Callable[..., Any], lab_copy: Path) -> None:
+    run = run_lab("complete", *REPORT_ARGS, labs=OBS)
+    assert set(run.outcomes().values()) == {"passed"}
+    page = (lab_copy / "report.html").read_text(encoding="utf-8")
+    assert render("report.all_passed", "ko") in page
+    assert 'class="kl-card' not in page
