@@ -177,6 +177,10 @@ def pytest_runtest_makereport(
         result = Result(checkpoint, "passed", message, hint)
     elif report.skipped and report.when in ("setup", "call"):
         result = Result(checkpoint, "skipped", redact(_skip_reason(report)), hint)
+        if isinstance(report.longrepr, tuple):
+            # A "blocked by" skip is raised in this module; -rs should name the test instead.
+            line = item.location[1]
+            report.longrepr = (str(item.path), (line or 0) + 1, report.longrepr[2])
     elif report.failed and call.excinfo is not None:
         if isinstance(call.excinfo.value, CheckpointFailed):
             message = redact(str(call.excinfo.value.msg))
@@ -237,6 +241,9 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         for result in failing:
             terminalreporter.write_line(f"- [{result.checkpoint.id}] {result.message}")
             terminalreporter.write_line(f"  {render('label.hint', book.lang)}: {result.hint}")
+    blocked = sum(1 for r in book.results.values() if r.outcome == "skipped")
+    if blocked:
+        terminalreporter.write_line(render("summary.blocked", book.lang, count=blocked))
     settings = config.stash[SETTINGS_KEY]
     if settings.grade_json is not None:
         book.write_json(settings.grade_json)
