@@ -46,9 +46,23 @@ def option(argv: list[str], name: str) -> str | None:
 
 def positional(argv: list[str]) -> list[str]:
     """Arguments that are neither options nor option values (good enough for these calls)."""
-    takes_value = {"--namespace", "-n", "--filter", "--output", "-o", "--repo", "--version",
-                   "--values", "-f", "--timeout", "--kubeconfig", "--kube-context", "-p",
-                   "--config", "--context"}
+    takes_value = {
+        "--namespace",
+        "-n",
+        "--filter",
+        "--output",
+        "-o",
+        "--repo",
+        "--version",
+        "--values",
+        "-f",
+        "--timeout",
+        "--kubeconfig",
+        "--kube-context",
+        "-p",
+        "--config",
+        "--context",
+    }
     out, skip = [], False
     for arg in argv:
         if skip:
@@ -63,12 +77,18 @@ def positional(argv: list[str]) -> list[str]:
 def write_kubeconfig(path: str, name: str) -> None:
     context = f"kind-{name}"
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(yaml.safe_dump({
-        "apiVersion": "v1", "kind": "Config", "current-context": context,
-        "clusters": [{"name": context, "cluster": {"server": "https://127.0.0.1:1"}}],
-        "contexts": [{"name": context, "context": {"cluster": context, "user": context}}],
-        "users": [{"name": context, "user": {"token": "fake"}}],
-    }))
+    Path(path).write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "v1",
+                "kind": "Config",
+                "current-context": context,
+                "clusters": [{"name": context, "cluster": {"server": "https://127.0.0.1:1"}}],
+                "contexts": [{"name": context, "context": {"cluster": context, "user": context}}],
+                "users": [{"name": context, "user": {"token": "fake"}}],
+            }
+        )
+    )
 
 
 def fail_if_asked(state: dict[str, Any], tool: str, argv: list[str]) -> None:
@@ -103,8 +123,11 @@ def helm(state: dict[str, Any], argv: list[str]) -> None:
     if words[0] == "list":
         wanted = (option(argv, "--filter") or "").strip("^$")
         rows = [
-            {"name": key.split("/")[1], "namespace": namespace, **{k: v for k, v in rel.items()
-                                                                    if k != "values"}}
+            {
+                "name": key.split("/")[1],
+                "namespace": namespace,
+                **{k: v for k, v in rel.items() if k != "values"},
+            }
             for key, rel in state["releases"].items()
             if key == f"{namespace}/{wanted}"
         ]
@@ -118,7 +141,9 @@ def helm(state: dict[str, Any], argv: list[str]) -> None:
             if arg == "--values":
                 values.update(yaml.safe_load(Path(argv[i + 1]).read_text()) or {})
         state["releases"][f"{namespace}/{release}"] = {
-            "chart": f"{chart}-{option(argv, '--version')}", "status": "deployed", "values": values,
+            "chart": f"{chart}-{option(argv, '--version')}",
+            "status": "deployed",
+            "values": values,
         }
         print(f'Release "{release}" has been upgraded. Happy Helming!')
 
@@ -129,16 +154,29 @@ def kubectl(state: dict[str, Any], argv: list[str]) -> None:
     if words[0] == "apply":
         source = option(argv, "-f") or ""
         if source.startswith("https://"):
-            docs = [{"kind": "Deployment", "metadata": {"name": "metrics-server",
-                                                        "namespace": "kube-system"},
-                     "spec": {"replicas": 1, "template": {"spec": {"containers": [
-                         {"name": "metrics-server", "args": ["--cert-dir=/tmp"]}]}}}}]
+            docs = [
+                {
+                    "kind": "Deployment",
+                    "metadata": {"name": "metrics-server", "namespace": "kube-system"},
+                    "spec": {
+                        "replicas": 1,
+                        "template": {
+                            "spec": {
+                                "containers": [
+                                    {"name": "metrics-server", "args": ["--cert-dir=/tmp"]}
+                                ]
+                            }
+                        },
+                    },
+                }
+            ]
         else:
             docs = [d for d in yaml.safe_load_all(Path(source).read_text()) if d]
         for doc in docs:
             meta = doc["metadata"]
             key = f"{doc['kind'].lower()}/{meta.get('namespace', '')}/{meta['name']}"
-            print(f"{doc['kind'].lower()}/{meta['name']} {'unchanged' if key in objects else 'created'}")
+            verb = "unchanged" if key in objects else "created"
+            print(f"{doc['kind'].lower()}/{meta['name']} {verb}")
             objects.setdefault(key, doc)
     elif words[0] == "get" and option(argv, "-f"):
         for doc in yaml.safe_load_all(Path(option(argv, "-f") or "").read_text()):
@@ -154,20 +192,25 @@ def kubectl(state: dict[str, Any], argv: list[str]) -> None:
         if key not in objects:
             if "--ignore-not-found" in argv:
                 return
-            print(f'Error from server (NotFound): {words[1]} "{words[2]}" not found', file=sys.stderr)
+            notice = f'Error from server (NotFound): {words[1]} "{words[2]}" not found'
+            print(notice, file=sys.stderr)
             sys.exit(1)
         if option(argv, "-o") == "name":
             print(f"{words[1]}/{words[2]}")
         else:
             obj = objects[key]
             replicas = obj["spec"].get("replicas", 1)
-            print(json.dumps({**obj, "status": {"readyReplicas": replicas,
-                                                "updatedReplicas": replicas}}))
+            print(
+                json.dumps(
+                    {**obj, "status": {"readyReplicas": replicas, "updatedReplicas": replicas}}
+                )
+            )
     elif words[:2] == ["patch", "deployment"]:
         obj = objects[f"deployment/{option(argv, '--namespace')}/{words[2]}"]
         for op in json.loads(option(argv, "-p") or "[]"):
             obj["spec"]["template"]["spec"]["containers"][0].setdefault("args", []).append(
-                op["value"])
+                op["value"]
+            )
         print(f"deployment.apps/{words[2]} patched")
 
 

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from pytest_kubelab.provision.plan import LabPlan
 from pytest_kubelab.provision.recipe import load_recipe
 from pytest_kubelab.provision.runner import Runner
@@ -64,7 +63,7 @@ class FakeKube:
         return [json.loads(line) for line in self.log_path.read_text().splitlines()]
 
     def verbs(self) -> list[str]:
-        """Each call as '<tool> <first two words>': flags and option values dropped, files by name."""
+        """Each call as '<tool> <first two words>', without flags and option values."""
         out = []
         for tool, *argv in self.calls():
             words = []
@@ -251,7 +250,7 @@ def test_cost_lab_full_build_applies_manifests_once(fake: FakeKube) -> None:
 def test_failed_helm_shows_command_and_stderr(fake: FakeKube) -> None:
     fake.set_state(
         fail={
-            "helm upgrade": 'Error: INSTALLATION FAILED: context deadline exceeded\n'
+            "helm upgrade": "Error: INSTALLATION FAILED: context deadline exceeded\n"
             "(waiting for Deployment monitoring/prometheus-grafana)"
         }
     )
@@ -275,9 +274,7 @@ def test_failed_kind_create_shows_its_stderr(fake: FakeKube) -> None:
     assert "docker not running" in message
 
 
-def test_missing_kind_says_how_to_install(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_missing_kind_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(ProvisionError, match="kind was not found on PATH; install kind"):
         find_tool("kind")

@@ -59,6 +59,7 @@ def provision_session(session: pytest.Session) -> None:
             "--lab-provision builds a real cluster; it cannot be used with --lab-sim"
         )
     report = _reporter(config)
+    runner: Runner | None = None
     try:
         plans = plan_for(session.items)
         if not plans:
@@ -74,6 +75,8 @@ def provision_session(session: pytest.Session) -> None:
         )
         handle = runner.run(plans)
     except (ProvisionError, RecipeError) as exc:
+        if runner is not None and runner.handle is not None:
+            _cleanup_later(config, runner.handle, report)
         pytest.exit(f"--lab-provision failed, nothing was graded:\n{exc}", EXIT_PROVISION_FAILED)
     if handle is None:
         return
@@ -86,10 +89,17 @@ def provision_session(session: pytest.Session) -> None:
     config.stash[SETTINGS_KEY] = dataclasses.replace(
         settings, kubeconfig=handle.target.kubeconfig, context=handle.target.context
     )
-    if handle.created and not config.getoption("keep_cluster", default=False):
-        config.add_cleanup(lambda: _delete(handle, report))
-    elif handle.created:
-        report(f"keeping cluster {handle.name} (--keep-cluster)")
+    _cleanup_later(config, handle, report)
+
+
+def _cleanup_later(config: pytest.Config, handle: ClusterHandle, report: Report) -> None:
+    """pytest-kind's convention: a cluster this run created goes at the end, unless kept."""
+    if not handle.created:
+        return
+    if config.getoption("keep_cluster", default=False):
+        report(f"cluster {handle.name} will be kept (--keep-cluster)")
+        return
+    config.add_cleanup(lambda: _delete(handle, report))
 
 
 def _delete(handle: ClusterHandle, report: Report) -> None:

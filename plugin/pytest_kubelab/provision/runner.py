@@ -26,6 +26,7 @@ class Runner:
     report: Report
     image: str | None = None
     node_budget: float = readiness.DEFAULT_BUDGET
+    handle: ClusterHandle | None = None  # set as soon as the cluster exists, even if a step fails
 
     def run(self, plans: Sequence[LabPlan]) -> ClusterHandle | None:
         """Build every plan in order; returns the cluster (None when nothing was planned)."""
@@ -34,7 +35,7 @@ class Runner:
         names = {p.recipe.cluster.name for p in plans}
         if len(names) != 1:
             raise ProvisionError(f"the selected labs want different clusters: {sorted(names)}")
-        handle = self._cluster(plans[0].recipe)
+        handle = self.handle = self._cluster(plans[0].recipe)
         for plan in plans:
             for step in plan.recipe.steps_up_to(plan.last_step):
                 self._step(plan.recipe, step, handle.target)
@@ -44,6 +45,7 @@ class Runner:
         spec = recipe.cluster
         started = time.monotonic()
         handle = ensure_cluster(self.tools, spec.name, spec.config, self.kubeconfig, self.image)
+        self.handle = handle
         readiness.wait_until(
             readiness.nodes_ready(self.tools, handle.target, spec.nodes), self.node_budget
         )
