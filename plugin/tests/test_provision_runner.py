@@ -4,6 +4,8 @@ The fakes (fake_kube_tools.py) record every call and keep cluster state in a JSO
 these tests assert what provisioning would run on a real machine without Docker or network:
 the exact commands in order, that a second run changes nothing, that a cluster this session
 did not create is never deleted, and that a failing tool's stderr reaches the message.
+The runner is tested directly, then the whole option in inner pytest runs of the lab spec
+(what was built for a ``-m`` selection, cluster deletion, and the stop-before-grading path).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from pytest_kubelab.provision.plan import LabPlan
 from pytest_kubelab.provision.recipe import load_recipe
 from pytest_kubelab.provision.runner import Runner
@@ -280,3 +283,112 @@ def test_missing_kind_says_how_to_install(tmp_path: Path, monkeypatch: pytest.Mo
         find_tool("kind")
     with pytest.raises(ProvisionError, match="is not an executable file"):
         find_tool("kind", str(tmp_path / "nope"))
+
+
+# --- the whole option, in an inner pytest run of the real lab spec -------------------------
+# Grading after provisioning needs a real API server; the fakes' kubeconfig points nowhere,
+# so these runs assert what was built and how a failure is reported, not the grade.
+
+
+def _lab_run(pytester: pytest.Pytester, fake: FakeKube, *args: str) -> pytest.RunResult:
+    return pytester.runpytest_subprocess(
+        str(pytester.path / "tests" / "lab1_kubecost"),
+        "--lab-provision",
+        "--kubeconfig",
+        str(fake.kubeconfig),
+        "--lab-wait",
+        "0",
+        "-p",
+        "no:cacheprovider",
+        *args,
+    )
+
+
+def test_lab_provision_builds_selected_steps_then_grades(
+    pytester: pytest.Pytester, lab_copy: Path, fake: FakeKube
+) -> None:
+    result = _lab_run(pytester, fake, "-m", "kubecost and step1")
+    text = result.stdout.str()
+    assert "kubelab provision: building kubecost steps 1-1" in text
+    assert "kubelab provision: [kubecost] step 1: created kind cluster lab-cluster" in text
+    verbs = fake.verbs()
+    assert verbs[:4] == [
+        "kind get clusters",
+        "kind get clusters",
+        "kind create cluster",
+        "kubectl get nodes",
+    ]
+    assert not any(v.startswith(("helm", "kubectl apply")) for v in verbs)
+    # Grading then ran against the provisioned context (unreachable here: a fake server).
+    result.assert_outcomes(failed=1, skipped=2)
+    assert "kind-lab-cluster" in text
+    # Created by this run and no --keep-cluster: deleted at the end.
+    assert verbs[-1] == "kind delete cluster"
+    assert fake.state["clusters"] == []
+
+
+def test_lab_provision_keeps_cluster_when_asked(
+    pytester: pytest.Pytester, lab_copy: Path, fake: FakeKube
+) -> None:
+    _lab_run(pytester, fake, "-m", "kubecost and step1", "--keep-cluster")
+    assert "kind delete cluster" not in fake.verbs()
+    assert fake.state["clusters"] == ["lab-cluster"]
+
+
+STEP3_STUB = {
+    "id": "cost.3.stub",
+    "step": 3,
+    "points": 1,
+    "title": {"ko": "시험용", "en": "stub"},
+    "hint": {"ko": "시험용", "en": "stub"},
+}
+
+
+def test_lab_provision_failure_stops_before_grading(
+    pytester: pytest.Pytester, lab_copy: Path, fake: FakeKube
+) -> None:
+    # This branch's spec has only step-1 checkpoints: add a step-3 stand-in to select.
+    lab = lab_copy / "tests" / "lab1_kubecost"
+    spec = yaml.safe_load((lab / "lab.yaml").read_text(encoding="utf-8"))
+    spec["checkpoints"].append(STEP3_STUB)
+    (lab / "lab.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    (lab / "test_step3_stub.py").write_text(
+        "import pytest\n\n\n@pytest.mark.checkpoint('cost.3.stub')\ndef test_stub(lab):\n    pass\n"
+    )
+    fake.set_state(
+        clusters=["lab-cluster"],
+        fail={"helm upgrade": "Error: INSTALLATION FAILED: chart cost-analyzer 2.8.7 not found"},
+    )
+    result = _lab_run(pytester, fake, "-m", "kubecost and step3")
+    text = result.stdout.str() + result.stderr.str()
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    assert "--lab-provision failed, nothing was graded" in text
+    assert "upgrade --install kubecost cost-analyzer" in text
+    assert "INSTALLATION FAILED: chart cost-analyzer 2.8.7 not found" in text
+    assert " passed" not in text
+    # Steps 1-2 ran before the failing step 3; the pre-existing cluster is left alone.
+    assert "kubelab provision: [kubecost] step 2:" in text
+    assert "kind delete cluster" not in fake.verbs()
+
+
+def test_without_the_flag_nothing_runs(
+    pytester: pytest.Pytester, lab_copy: Path, fake: FakeKube
+) -> None:
+    pytester.runpytest_subprocess(
+        str(pytester.path / "tests" / "lab1_kubecost"),
+        "--kubeconfig",
+        str(fake.kubeconfig),
+        "--lab-wait",
+        "0",
+        "-p",
+        "no:cacheprovider",
+    )
+    assert fake.calls() == []
+
+
+def test_lab_provision_rejects_lab_sim(
+    pytester: pytest.Pytester, lab_copy: Path, fake: FakeKube
+) -> None:
+    result = _lab_run(pytester, fake, "--lab-sim", "complete")
+    assert "cannot be used with --lab-sim" in result.stderr.str()
+    assert fake.calls() == []
