@@ -327,6 +327,25 @@ def test_lab_provision_builds_selected_steps_then_grades(
     assert fake.state["clusters"] == []
 
 
+def test_lab_provision_from_environment(
+    pytester: pytest.Pytester, lab_copy: Path, fake: FakeKube, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KUBELAB_PROVISION", "1")
+    result = pytester.runpytest_subprocess(
+        str(pytester.path / "tests" / "lab1_kubecost"),
+        "-m",
+        "kubecost and step1",
+        "--kubeconfig",
+        str(fake.kubeconfig),
+        "--lab-wait",
+        "0",
+        "-p",
+        "no:cacheprovider",
+    )
+    assert "kubelab provision: building kubecost steps 1-1" in result.stdout.str()
+    assert "kind create cluster" in fake.verbs()
+
+
 def test_lab_provision_keeps_cluster_when_asked(
     pytester: pytest.Pytester, lab_copy: Path, fake: FakeKube
 ) -> None:

@@ -70,7 +70,11 @@ def deployment_ready(
         want = int(spec.get("replicas", 1))
         ready = int(status.get("readyReplicas") or 0)
         updated = int(status.get("updatedReplicas") or 0)
-        if ready >= want and updated >= want:
+        total = int(status.get("replicas", updated) or 0)
+        generation = int((data.get("metadata") or {}).get("generation", 0))
+        observed = int(status.get("observedGeneration", generation))
+        # Like `kubectl rollout status`: the new spec is seen, and no old pod is left.
+        if observed >= generation and ready >= want and updated >= want and total <= updated:
             return passed("provision.ready", what=what)
         return pending("provision.not_ready", what=what, seen=f"{ready}/{want} ready")
 
