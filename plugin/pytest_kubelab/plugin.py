@@ -21,6 +21,8 @@ from .grading import GradeBook, Result
 from .kubeconfig import resolve
 from .lab import VERDICT_KEY
 from .options import add_options, read_settings
+from .provision.hook import provision_session
+from .provision.options import add_provision_options
 from .session import CHECKPOINT_KEY, GRADEBOOK_KEY, NODEPORT_MAP_KEY, SETTINGS_KEY, SPEC_KEY
 from .simulation import SimulationHandle, start_simulation
 from .spec import LabSpec, find_spec_for, load_spec
@@ -31,6 +33,7 @@ SIM_KEY = pytest.StashKey[SimulationHandle]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
+    add_provision_options(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -133,6 +136,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     )
     slots = {id(i) for i in lab_items}
     items[:] = [next(ordered) if id(item) in slots else item for item in items]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # --lab-provision builds the selected steps once the selection (-m/-k) is final.
+    provision_session(session)
 
 
 def _spec_for(item: pytest.Item) -> LabSpec:
