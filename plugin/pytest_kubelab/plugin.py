@@ -25,7 +25,7 @@ from .provision.hook import provision_session
 from .provision.options import add_provision_options
 from .session import CHECKPOINT_KEY, GRADEBOOK_KEY, NODEPORT_MAP_KEY, SETTINGS_KEY, SPEC_KEY
 from .simulation import SimulationHandle, start_simulation
-from .spec import LabSpec, find_spec_for, load_spec
+from .spec import LabSpec, LabSpecError, find_spec_for, load_spec
 from .verdict import CheckpointFailed
 
 SIM_KEY = pytest.StashKey[SimulationHandle]()
@@ -148,7 +148,11 @@ def _spec_for(item: pytest.Item) -> LabSpec:
     spec_path = find_spec_for(Path(str(item.path)))
     if spec_path is None:
         raise pytest.UsageError(f"{item.nodeid}: no lab.yaml found in its folder or above")
-    return load_spec(spec_path)
+    try:
+        return load_spec(spec_path)
+    except LabSpecError as exc:
+        # A broken lab.yaml is the author's mistake: say where, without a traceback.
+        raise pytest.UsageError(str(exc)) from None
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from pytest_kubelab.provision.plan import LabPlan
 from pytest_kubelab.provision.recipe import load_recipe
 from pytest_kubelab.provision.runner import Runner
@@ -354,26 +353,9 @@ def test_lab_provision_keeps_cluster_when_asked(
     assert fake.state["clusters"] == ["lab-cluster"]
 
 
-STEP3_STUB = {
-    "id": "cost.3.stub",
-    "step": 3,
-    "points": 1,
-    "title": {"ko": "시험용", "en": "stub"},
-    "hint": {"ko": "시험용", "en": "stub"},
-}
-
-
 def test_lab_provision_failure_stops_before_grading(
     pytester: pytest.Pytester, lab_copy: Path, fake: FakeKube
 ) -> None:
-    # This branch's spec has only step-1 checkpoints: add a step-3 stand-in to select.
-    lab = lab_copy / "tests" / "lab1_kubecost"
-    spec = yaml.safe_load((lab / "lab.yaml").read_text(encoding="utf-8"))
-    spec["checkpoints"].append(STEP3_STUB)
-    (lab / "lab.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
-    (lab / "test_step3_stub.py").write_text(
-        "import pytest\n\n\n@pytest.mark.checkpoint('cost.3.stub')\ndef test_stub(lab):\n    pass\n"
-    )
     fake.set_state(
         clusters=["lab-cluster"],
         fail={"helm upgrade": "Error: INSTALLATION FAILED: chart cost-analyzer 2.8.7 not found"},
