@@ -41,10 +41,8 @@ def test_kubecost_doc_sample_passes_without_doc_placeholders() -> None:
 
 def _one(cpu: str) -> str:
     """An answer with one allocation whose cpuCost is the raw JSON text ``cpu``."""
-    return (
-        '{"code": 200, "data": [{"a": {"name": "a", "cpuCost": %s, "ramCost": 1, "totalCost": 1}}]}'
-        % cpu
-    )
+    allocation_text = '{"name": "a", "cpuCost": ' + cpu + ', "ramCost": 1, "totalCost": 1}'
+    return '{"code": 200, "data": [{"a": ' + allocation_text + "}]}"
 
 
 def _alloc(name: str, cpu: Any, ram: Any, total: Any) -> dict[str, Any]:
