@@ -183,11 +183,14 @@ def check_shape(payload: Any) -> None:
 def _number(value: Any, path: str) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise AllocationError(
-            "a cost is not a number", (Mismatch(path, "number (or null)", _type_name(value)),)
-        )
-    return float(value)
+    try:
+        number = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError, OverflowError):
+        number = math.nan
+    if not math.isfinite(number):
+        got = "a number too large" if isinstance(value, int) else _type_name(value)
+        raise AllocationError("a cost is not a number", (Mismatch(path, "number (or null)", got),))
+    return number
 
 
 def merge(payload: Any) -> dict[str, Cost]:

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pytest_kubelab import allocation
 
 DATA = Path(__file__).parent / "data"
@@ -137,3 +139,36 @@ def test_special_names() -> None:
     assert allocation.is_special("__unallocated__")
     assert not allocation.is_special("production")
     assert not allocation.is_special("____")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["code", "data", "name", "cpuCost", "ramCost", "totalCost", "x"]),
+            children,
+            max_size=5,
+        )
+    ),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_any_json_gives_costs_or_allocation_error(payload: Any) -> None:
+    error: allocation.AllocationError | None = None
+    try:
+        costs, _ = allocation.summarise(json.dumps(payload))
+    except allocation.AllocationError as exc:
+        error = exc
+    if error is not None:
+        assert error.describe()
+    else:
+        assert all(isinstance(c, allocation.Cost) for c in costs.values())
+
+
+def test_huge_integer_cost_is_rejected() -> None:
+    with pytest.raises(allocation.AllocationError, match="not a number"):
+        allocation.summarise(_one("1" + "0" * 400))
