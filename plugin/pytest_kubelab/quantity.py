@@ -48,13 +48,3 @@ def parse_quantity(s: str) -> Decimal:
     if suffix in _DECIMAL:
         return number * _DECIMAL[suffix]
     return number * (Decimal(10) ** int(suffix[1:]))
-
-
-def format_cpu(cores: Decimal) -> str:
-    """Cores as kubectl shows them: ``75m``."""
-    return f"{int((cores * 1000).to_integral_value())}m"
-
-
-def format_memory(value: Decimal) -> str:
-    """Bytes as kubectl shows them: ``150Mi``."""
-    return f"{int((value / _BINARY['Mi']).to_integral_value())}Mi"

@@ -72,12 +72,33 @@ FAILURES: dict[str, tuple[set[str], set[str], tuple[str, ...]]] = {
 }
 
 
-@pytest.mark.parametrize("scenario", ["complete", "cost-variations"])
+# scenario -> checkpoint -> phrases its pass message must contain
+PASS_MESSAGES = {
+    "complete": {
+        "cost.3.workloads": ("containers 4/4", "cost-analyzer-2.8.7"),
+        "cost.4.pods-running": ("web-app 2/2", "api-server 1/1"),
+        "cost.6.allocation-api": ("8 daily sets", "production: cpuCost $0.0640"),
+        "cost.6.rightsizing": ("production/web-app | 200m/256Mi | 1m/3Mi | 10m/20Mi | 20m/40Mi",),
+    },
+    "cost-variations": {
+        "cost.3.workloads": ("containers 2/2", "cost-analyzer-1.108.1"),
+        "cost.4.pods-running": ("web-app 4/4",),
+        "cost.5.hpa-targets": ("cpu: 68%/70%",),
+        "cost.6.rightsizing": ("production/web-app | 200m/256Mi | 136m/97Mi | 204m/145Mi",),
+    },
+}
+
+
+@pytest.mark.parametrize("scenario", sorted(PASS_MESSAGES))
 def test_correct_installs_pass_every_checkpoint(run_lab: RunLab, scenario: str) -> None:
     run = run_lab(scenario, "--lab-lang", "en", labs=LAB)
     outcomes = run.outcomes()
     assert len(outcomes) == 19
     assert {k: v for k, v in outcomes.items() if v != "passed"} == {}, run.text
+    for checkpoint, phrases in PASS_MESSAGES[scenario].items():
+        message = run.checkpoint(checkpoint)["message"]
+        for phrase in phrases:
+            assert phrase in message, message
 
 
 @pytest.mark.parametrize("scenario", sorted(FAILURES))

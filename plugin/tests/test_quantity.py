@@ -3,7 +3,8 @@
 from decimal import Decimal
 
 import pytest
-from pytest_kubelab.quantity import format_cpu, format_memory, parse_quantity
+from pytest_kubelab.checks.metrics import format_cpu, format_memory
+from pytest_kubelab.quantity import parse_quantity
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..cluster import Obj, name_of
-from ..kubeapi import KubeApiError
-from ..quantity import format_cpu, format_memory, parse_quantity
+from ..kubeapi import Forbidden, KubeApiError
+from ..quantity import parse_quantity
 from ..verdict import Verdict, failed, passed, pending
 from .workloads import workload_verdict
 
@@ -25,6 +25,19 @@ INSTALL_COMMAND = (
     "kubectl apply -f https://github.com/kubernetes-sigs/metrics-server/releases/latest/"
     "download/components.yaml"
 )
+
+
+MEBIBYTE = Decimal(2**20)
+
+
+def format_cpu(cores: Decimal) -> str:
+    """Cores as kubectl shows them: ``75m``."""
+    return f"{int((cores * 1000).to_integral_value())}m"
+
+
+def format_memory(value: Decimal) -> str:
+    """Bytes as kubectl shows them: ``150Mi``."""
+    return f"{int((value / MEBIBYTE).to_integral_value())}Mi"
 
 
 @dataclass(frozen=True)
@@ -130,6 +143,8 @@ def metrics_api(lab: Lab) -> Verdict:
 def _metrics_list(lab: Lab, kind: str, namespace: str | None = None) -> list[Obj] | Verdict:
     try:
         return lab.cluster.list(kind, namespace)
+    except Forbidden:
+        raise  # a permissions problem, reported as such by lab.require
     except KubeApiError as exc:
         # 503 "the server is currently unable to handle the request" is what kubectl top
         # prints as "Metrics API not available".
