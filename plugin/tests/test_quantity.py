@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from pytest_kubelab.checks.metrics import format_cpu, format_memory
+from pytest_kubelab.checks.metrics_server import format_cpu, format_memory
 from pytest_kubelab.quantity import parse_quantity
 
 

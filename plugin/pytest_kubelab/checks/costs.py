@@ -15,7 +15,7 @@ from .. import allocation
 from ..kubeapi import KubeApiError
 from ..quantity import parse_quantity
 from ..verdict import Verdict, failed, passed, pending
-from .metrics import Usage, deployment_pods_usage, format_cpu, format_memory
+from .metrics_server import Usage, deployment_pods_usage, format_cpu, format_memory
 
 if TYPE_CHECKING:
     from ..lab import Lab
