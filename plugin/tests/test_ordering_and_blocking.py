@@ -118,3 +118,13 @@ def test_unknown_checkpoint_id_is_a_clear_error(mini_lab: pytest.Pytester) -> No
     result = mini_lab.runpytest_subprocess("minilab", "--lab-sim", "fresh")
     assert result.ret != 0
     assert "no checkpoint with id 'm.9.zzz'" in result.stdout.str() + result.stderr.str()
+
+
+def test_broken_lab_yaml_is_a_usage_error_not_a_crash(mini_lab: pytest.Pytester) -> None:
+    _write_tests(mini_lab, b_ok=True)
+    spec = mini_lab.path / "minilab" / "lab.yaml"
+    spec.write_text(MINI_LAB.replace("needs: [m.1.a],", "needs: [m.9.nope],"), encoding="utf-8")
+    result = mini_lab.runpytest_subprocess("minilab", "--lab-sim", "fresh")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "m.1.b.needs names 'm.9.nope'" in result.stderr.str()
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
