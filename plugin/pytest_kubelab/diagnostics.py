@@ -4,7 +4,7 @@ For the pods a failed verdict names (its ``subjects``) this collects, with
 read-only GETs through the run's cached :class:`ClusterReader`: a
 ``kubectl get pods -o wide``-like table, each container's state and restarts,
 recent Warning events, and the last log lines of containers that are not
-ready. Node trouble (a NotReady node, or a verdict about no pods at all) adds a
+ready. Node trouble (a node that is not Ready) adds a
 ``kubectl get nodes`` table and the nodes' Warning events. Everything is
 bounded in size and passed through :mod:`pytest_kubelab.redact`.
 """
@@ -60,7 +60,7 @@ def collect(reader: ClusterReader, verdict: Verdict, lang: str) -> Diagnostics |
     try:
         for subject in verdict.subjects:
             sections.extend(_pod_sections(reader, subject, lang))
-        sections.extend(_node_sections(reader, lang, always=not verdict.subjects))
+        sections.extend(_node_sections(reader, lang))
     except KubeApiError as exc:
         sections.append(
             Section(
@@ -218,10 +218,11 @@ def _log_sections(
     return sections
 
 
-def _node_sections(reader: ClusterReader, lang: str, *, always: bool) -> list[Section]:
+def _node_sections(reader: ClusterReader, lang: str) -> list[Section]:
+    # Only node trouble is worth showing: a healthy node table would be noise on every card.
     nodes = reader.list("Node")
     not_ready = [n for n in nodes if _node_ready(n) != "Ready"]
-    if not nodes or not (always or not_ready):
+    if not not_ready:
         return []
     rows = [render("diag.columns.nodes", lang).split("|")]
     for node in sorted(nodes, key=name_of):

@@ -38,7 +38,7 @@ _KUBECONFIG_USER_FIELDS = (
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Authorization headers first: the generic "key: value" rule would keep the scheme only.
     (
-        re.compile(r"(?i)(authorization\s*[:=]\s*)(bearer|basic|token)?\s*[^\s,;\"']+"),
+        re.compile(r"(?i)(authorization\s*[:=]\s*)(bearer|basic|token)?\s*[^\s,;\"'`)\]}<>]+"),
         r"\1\2 " + MASK,
     ),
     (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}"), r"\1 " + MASK),
@@ -46,7 +46,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"(?i)(\b[\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|client[_-]key)"
-            r"[\w.-]*[\"']?\s*[:=]\s*[\"']?)([^\s\"',;&]+)"
+            r"[\w.-]*[\"']?\s*[:=]\s*[\"']?)([^\s\"'`,;&)\]}<>]+)"
         ),
         r"\1" + MASK,
     ),

@@ -112,10 +112,35 @@ def test_no_pods_says_so() -> None:
     assert "No pod matches" in found.as_text()
 
 
-def test_verdict_without_subjects_shows_nodes() -> None:
-    found = collect(FakeReader([]), failed("nodes.roles_wrong"), "en")  # type: ignore[arg-type]
+def test_healthy_nodes_are_not_shown() -> None:
+    assert collect(FakeReader([]), failed("release.missing"), "en") is None  # type: ignore[arg-type]
+
+
+def test_a_not_ready_node_is_shown() -> None:
+    sick = {
+        "metadata": {"name": "lab-cluster-worker2", "labels": {}},
+        "status": {
+            "conditions": [
+                {
+                    "type": "Ready",
+                    "status": "Unknown",
+                    "reason": "NodeStatusUnknown",
+                    "message": "Kubelet stopped posting node status.",
+                }
+            ]
+        },
+    }
+
+    class Sick(FakeReader):
+        def list(self, kind: str, namespace: str | None = None, selector: Any = None) -> list[Any]:
+            return [NODE, sick] if kind == "Node" else []
+
+    found = collect(Sick([]), failed("nodes.not_ready"), "en")  # type: ignore[arg-type]
     assert found is not None
-    assert "lab-cluster-worker   Ready    <none>   v1.31.2   172.18.0.3" in found.as_text()
+    text = found.as_text()
+    assert "lab-cluster-worker    Ready      <none>   v1.31.2   172.18.0.3" in text
+    assert "lab-cluster-worker2   NotReady   <none>   -         <none>" in text
+    assert "lab-cluster-worker2: Ready=Unknown (NodeStatusUnknown: Kubelet stopped" in text
 
 
 def test_api_error_gives_a_section_not_an_exception() -> None:

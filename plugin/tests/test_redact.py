@@ -75,3 +75,8 @@ def test_missing_kubeconfig_is_ignored(tmp_path: Path) -> None:
     redact.remember_kubeconfig(tmp_path / "absent")
     redact.remember_kubeconfig(None)
     assert redact("plain text") == "plain text"
+
+
+def test_masking_keeps_the_markup_around_a_value() -> None:
+    masked = Redactor()("run `helm install x --set grafana.adminPassword=admin123` (then wait)")
+    assert masked == f"run `helm install x --set grafana.adminPassword={MASK}` (then wait)"
