@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from .. import probes
+from ..catalog import render
 from ..cluster import ClusterReader, Obj, labels_of, name_of
 from ..podstatus import is_ready
 from ..readers import MalformedAnswer
@@ -166,7 +167,9 @@ def grafana_loki_datasource(lab: Lab) -> Verdict:
                 "obs.loki.default_conflict",
                 defaults=", ".join(defaults),
                 seen=seen,
-                logged="yes" if _conflict_in_logs(lab) else "no",
+                logged=render("obs.loki.conflict_logged", lab.settings.lang)
+                if _conflict_in_logs(lab)
+                else "",
             )
         return pending("obs.loki.no_datasource", seen=seen)
     source = loki[0]
