@@ -152,3 +152,15 @@ def test_korean_messages_name_the_object(run_lab: Runner) -> None:
     message = run.checkpoint("obs.3.promtail")["message"]
     assert "loki-promtail-x7k2m" in message
     assert "준비됨" in message
+
+
+def test_starting_pods_are_waited_for(run_lab: Runner) -> None:
+    # loki-0 is Running but inside its readiness delay: worth waiting, not a terminal state.
+    started = time.monotonic()
+    run = run_lab("obs-loki-starting", "--lab-wait", "3", "--lab-lang", "en", labs=LAB)
+    elapsed = time.monotonic() - started
+    assert run.outcomes()["obs.3.loki-ready"] == "failed"
+    message = run.checkpoint("obs.3.loki-ready")["message"]
+    assert "loki-0 Running 0/1 Ready" in message and "Waited" in message
+    assert run.outcomes()["obs.3.logs-flowing"] == "skipped"
+    assert elapsed >= 3
