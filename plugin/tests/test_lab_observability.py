@@ -117,6 +117,47 @@ FAILURES = [
         ["Deployment demo/web-app", "nginx:alpnie", "ImagePullBackOff", "set image"],
     ),
     (
+        "obs-prometheus-pending",
+        {"obs.2.workloads"},
+        {"obs.2.prometheus-targets", "obs.2.dashboards"},
+        [
+            "StatefulSet monitoring/prometheus-prometheus-kube-prometheus-prometheus",
+            "FailedScheduling",
+            "Insufficient memory",
+        ],
+    ),
+    (
+        "obs-loki-no-logs",
+        {"obs.3.logs-flowing"},
+        set(),
+        ["loki-promtail-", "no such host", "http://loki:3100/loki/api/v1/push"],
+    ),
+    (
+        "obs-jaeger-install-failed",
+        {"obs.4.release"},
+        {"obs.4.jaeger-ready", "obs.4.jaeger-ui", "obs.4.jaeger-api"},
+        ["Helm release jaeger", "failed", "helm status jaeger -n monitoring"],
+    ),
+    (
+        "obs-demo-port-unmapped",
+        {"obs.5.web-reachable"},
+        set(),
+        ["NodePort 30082", "Service demo/web-service", "connection refused", "extraPortMappings"],
+    ),
+    (
+        "fresh",
+        {"obs.2.release", "obs.3.release", "obs.4.release", "obs.5.namespace"},
+        ALL
+        - {"obs.1.cluster-reachable", "obs.1.nodes", "obs.1.nodes-ready"}
+        - {"obs.2.release", "obs.3.release", "obs.4.release", "obs.5.namespace"},
+        [
+            "helm install prometheus",
+            "helm install loki",
+            "helm install jaeger",
+            "create namespace demo",
+        ],
+    ),
+    (
         "obs-demo-selector",
         {"obs.5.web-service"},
         {"obs.5.web-reachable"},
