@@ -111,6 +111,12 @@ FAILURES = [
         ],
     ),
     (
+        "obs-jaeger-v1-no-nodeport",
+        {"obs.4.jaeger-ui"},
+        set(),
+        ["Service monitoring/jaeger-query (ClusterIP, headless)", "expose deployment jaeger"],
+    ),
+    (
         "obs-demo-imagepull",
         {"obs.5.web-app"},
         {"obs.5.web-service", "obs.5.web-reachable"},

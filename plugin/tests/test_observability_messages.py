@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from pytest_kubelab.catalog import messages
 
 PACKAGE = Path(str(resources.files("pytest_kubelab")))

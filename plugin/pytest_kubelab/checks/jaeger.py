@@ -92,14 +92,24 @@ def jaeger_ui(lab: Lab) -> Verdict:
             for name in conf["query_services"]:
                 service = lab.cluster.get("Service", name, namespace)
                 if service is not None:
-                    kind = (service.get("spec") or {}).get("type", "ClusterIP")
+                    spec = service.get("spec") or {}
+                    kind = str(spec.get("type", "ClusterIP"))
+                    if spec.get("clusterIP") == "None":
+                        kind += ", headless"
                     services.append(f"Service {namespace}/{name} ({kind})")
+            query = _query_services(lab)
+            service = query[0][0] if query else conf["deployment"]
+            chosen = (lab.cluster.get("Service", service, namespace) or {}).get("spec") or {}
+            # A headless Service (the v1 all-in-one jaeger-query) cannot become a NodePort;
+            # the student needs a Service of their own.
+            headless = chosen.get("clusterIP") == "None"
             return failed(
-                "obs.jaeger.no_nodeport",
+                "obs.jaeger.no_nodeport_headless" if headless else "obs.jaeger.no_nodeport",
                 port=port,
                 seen=", ".join(services) or "-",
                 namespace=namespace,
-                service=_query_services(lab)[0][0] if _query_services(lab) else "jaeger",
+                service=service,
+                deployment=conf["deployment"],
                 query_port=conf["query_port"],
             )
         return failed(

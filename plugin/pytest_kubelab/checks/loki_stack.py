@@ -104,7 +104,7 @@ def promtail(lab: Lab) -> Verdict:
     )
     if not verdict.ok:
         crashing = _inotify_pods(lab.cluster, agent)
-        if crashing and not verdict.ok:
+        if crashing:
             return failed(
                 "obs.loki.agent_inotify",
                 fix=conf["inotify_fix"],
