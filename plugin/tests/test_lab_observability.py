@@ -71,6 +71,12 @@ FAILURES = [
         ["Service monitoring/prometheus-grafana", "ClusterIP", "grafana.service.nodePort=30080"],
     ),
     (
+        "obs-grafana-random-nodeport",
+        {"obs.2.grafana-nodeport"},
+        {"obs.2.grafana-login", "obs.2.dashboards", "obs.3.grafana-loki-datasource"},
+        ["Service monitoring/prometheus-grafana", "31847", "30080"],
+    ),
+    (
         "obs-grafana-login",
         {"obs.2.grafana-login"},
         {"obs.2.dashboards", "obs.3.grafana-loki-datasource"},
