@@ -121,7 +121,7 @@ def test_no_html_hooks_without_pytest_html(run_lab: Callable[..., Any]) -> None:
 def test_crashloop_diagnostics_show_pods_events_and_logs(
     run_lab: Callable[..., Any], lab_copy: Path
 ) -> None:
-    run = run_lab("grafana-crashloop", "--junitxml=junit.xml", "--lab-lang", "en", labs=OBS)
+    run = run_lab("obs-grafana-crashloop", "--junitxml=junit.xml", "--lab-lang", "en", labs=OBS)
     outcomes = run.outcomes()
     assert outcomes["obs.2.workloads"] == "failed"
     assert outcomes["obs.2.grafana-login"] == "skipped"

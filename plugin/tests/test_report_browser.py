@@ -98,8 +98,8 @@ def _screenshot(report: Path, profile: Path, name: str) -> Path:
     [
         ("worker-notready", "ko"),
         ("worker-notready", "en"),
-        ("grafana-crashloop", "ko"),
-        ("grafana-crashloop", "en"),
+        ("obs-grafana-crashloop", "ko"),
+        ("obs-grafana-crashloop", "en"),
     ],
 )
 def test_failing_report_shows_score_hint_and_diagnostics(
