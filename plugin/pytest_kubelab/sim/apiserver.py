@@ -72,6 +72,23 @@ class SimState:
         self.log: list[LoggedRequest] = []
         self._lock = threading.Lock()
         self._counter = itertools.count(1)
+        self._faulted: set[str] = set()
+
+    def inject_fault(self, number: int, every: int, target: str) -> bool:
+        """Whether request ``number`` for ``target`` gets the injected error.
+
+        Every ``every``-th request fails, except the retry of a request that just
+        failed: real transient errors clear up, and with parallel clients a global
+        counter could otherwise fail one path until the client gives up.
+        """
+        with self._lock:
+            if target in self._faulted:
+                self._faulted.discard(target)
+                return False
+            if every and number % every == 0:
+                self._faulted.add(target)
+                return True
+        return False
 
     def record(self, method: str, path: str, query: str) -> int:
         with self._lock:
@@ -115,7 +132,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(405, status_body(405, "MethodNotAllowed", "the simulator is read-only"))
             return
         every = int(faults.get("error_every") or 0)
-        if every and number % every == 0:
+        if state.inject_fault(number, every, self.path):
             code = int(faults.get("error_status", 500))
             headers = {"Retry-After": str(faults.get("retry_after", 1))} if code == 429 else {}
             reason = "TooManyRequests" if code == 429 else "InternalError"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +16,10 @@ from .scenario import Scenario, load_scenario
 
 # A recognisable fake credential: leak self-tests look for it in everything a run writes.
 SIM_TOKEN = "kubelab-sim-token-2f6c1d9e8b7a4c3f"
+
+# When set, a stopping simulation writes its request log there as JSON, so a self-test
+# can prove from outside an inner pytest run that grading only ever sent GETs.
+REQUEST_LOG_ENV = "KUBELAB_SIM_LOG"
 
 
 def write_kubeconfig(path: Path, server: str, context: str) -> None:
@@ -51,7 +57,18 @@ class SimulatedCluster:
     def request_log(self) -> list[tuple[str, str]]:
         return [(r.method, r.path) for r in (self.state.log if self.state else [])]
 
+    def write_request_log(self, path: Path) -> None:
+        """Write every request the API server saw as ``[{method, path, query}, ...]``."""
+        entries = [
+            {"method": r.method, "path": r.path, "query": r.query}
+            for r in (list(self.state.log) if self.state else [])
+        ]
+        path.write_text(json.dumps(entries), encoding="utf-8")
+
     def stop(self) -> None:
+        target = os.environ.get(REQUEST_LOG_ENV)
+        if target:
+            self.write_request_log(Path(target))
         self.nodeports.stop()
         for item in self._cleanup:
             close = getattr(item, "shutdown", None)
