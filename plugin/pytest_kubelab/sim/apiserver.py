@@ -24,7 +24,25 @@ from ..resources import RESOURCES, Resource, resource_at
 from .apps import Reply, answer
 from .scenario import Scenario
 
+# serve_forever's default 0.5 s poll makes every shutdown wait up to that long.
+POLL_INTERVAL = 0.05
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Discovery lists the short names, so `kubectl get hpa -A` / `svc` / `deploy` resolve.
+SHORT_NAMES = {
+    "Namespace": ["ns"],
+    "Node": ["no"],
+    "Pod": ["po"],
+    "Service": ["svc"],
+    "Endpoints": ["ep"],
+    "ConfigMap": ["cm"],
+    "Event": ["ev"],
+    "PersistentVolumeClaim": ["pvc"],
+    "Deployment": ["deploy"],
+    "StatefulSet": ["sts"],
+    "DaemonSet": ["ds"],
+    "ReplicaSet": ["rs"],
+    "HorizontalPodAutoscaler": ["hpa"],
+}
 
 
 @dataclass(frozen=True)
@@ -367,6 +385,7 @@ def _discovery(parts: list[str]) -> Reply | None:
                     "namespaced": r.namespaced,
                     "kind": r.kind,
                     "verbs": ["get", "list"],
+                    "shortNames": SHORT_NAMES.get(r.kind, []),
                 }
                 for r in RESOURCES.values()
                 if r.group_version == group_version
@@ -379,5 +398,7 @@ def serve(scenario: Scenario) -> tuple[_Server, SimState]:
     """Start the API server on 127.0.0.1 with an OS-chosen port, in a daemon thread."""
     state = SimState(scenario)
     server = _Server(state)
-    threading.Thread(target=server.serve_forever, name="kubelab-sim-api", daemon=True).start()
+    threading.Thread(
+        target=server.serve_forever, args=(POLL_INTERVAL,), name="kubelab-sim-api", daemon=True
+    ).start()
     return server, state

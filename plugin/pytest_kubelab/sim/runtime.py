@@ -20,6 +20,9 @@ SIM_TOKEN = "kubelab-sim-token-2f6c1d9e8b7a4c3f"
 # When set, a stopping simulation writes its request log there as JSON, so a self-test
 # can prove from outside an inner pytest run that grading only ever sent GETs.
 REQUEST_LOG_ENV = "KUBELAB_SIM_LOG"
+# When set, every API request of the simulation is delayed by this many milliseconds
+# (benchmarks: a real API server answers in about 5-30 ms, the simulator in under 1 ms).
+LATENCY_ENV = "KUBELAB_SIM_LATENCY_MS"
 
 
 def write_kubeconfig(path: Path, server: str, context: str) -> None:
@@ -89,6 +92,9 @@ class SimulatedCluster:
 def start(name: str, workdir: Path | None = None) -> SimulatedCluster:
     """Load scenario ``name`` and serve it; the kubeconfig goes to a temporary folder."""
     scenario = load_scenario(name)
+    latency = os.environ.get(LATENCY_ENV)
+    if latency:
+        scenario.faults["latency_ms"] = float(latency)
     cleanup: list[object] = []
     if workdir is None:
         tmp = tempfile.TemporaryDirectory(prefix="kubelab-sim-")

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from .. import yamlio
 from ..cluster import labels_of, name_of, namespace_of
 from ..podstatus import is_ready
 from ..resources import RESOURCES
@@ -125,7 +126,7 @@ def deep_merge(base: Any, patch: Any) -> Any:
 def _read(relative: str) -> dict[str, Any]:
     entry = _folder().joinpath(relative)
     try:
-        data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+        data = yamlio.load(entry.read_text(encoding="utf-8"))
     except (OSError, ValueError):  # missing, a folder, or a name the filesystem rejects
         raise ScenarioError(f"scenario file {relative} does not exist") from None
     except yaml.YAMLError as exc:
@@ -255,7 +256,7 @@ def load_scenario(name: str) -> Scenario:
 def parse_scenario(text: str, name: str = "inline") -> Scenario:
     """Load a scenario from YAML text (includes still resolve to the packaged files)."""
     try:
-        data = yaml.safe_load(text)
+        data = yamlio.load(text)
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{name}.yaml: not valid YAML: {exc}") from None
     if not isinstance(data, dict):
