@@ -105,7 +105,8 @@ class ClusterReader:
     def exists(self, kind: str, namespace: str | None = None) -> bool:
         """Whether the API serves ``kind`` at all (e.g. the metrics API is registered)."""
         self._fetch(kind, namespace)
-        return (kind, namespace) not in self._missing
+        scope = namespace if resource_for(kind).namespaced else None
+        return (kind, scope) not in self._missing
 
     def events_for(self, namespace: str, names: Sequence[str]) -> Objects:
         """Events of ``namespace`` whose involved object is one of ``names``, oldest first."""
@@ -133,8 +134,10 @@ class ClusterReader:
         return self.api.service_proxy(namespace, service, path, query)
 
     def _fetch(self, kind: str, namespace: str | None) -> Objects:
-        key = (kind, namespace)
         resource = resource_for(kind)
+        if not resource.namespaced:
+            namespace = None  # one cache entry for a cluster-scoped kind, however asked
+        key = (kind, namespace)
         with self._lock:
             cached = self._lists.get(key)
             everywhere = self._lists.get((kind, None))
