@@ -270,3 +270,17 @@ def test_malformed_answer_is_a_failed_verdict_but_grader_bugs_stay_errors(
 
     with pytest.raises(KeyError):
         lab._evaluate(buggy)
+
+
+def test_malformed_api_answers_fail_with_a_message(run_lab: Callable[..., LabRun]) -> None:
+    run = run_lab("fault-api-malformed", "--lab-lang", "en")
+    outcomes = run.outcomes()
+    assert "error" not in outcomes.values(), run.text
+    assert "Traceback" not in run.text
+    nodes = [cid for cid in outcomes if cid.endswith(".1.nodes")]
+    assert nodes
+    for cid in nodes:
+        assert outcomes[cid] == "failed"
+        message = run.checkpoint(cid)["message"]
+        assert "JSON was expected" in message
+        assert "text/html" in message

@@ -249,9 +249,26 @@ def route(scenario: Scenario, path: str, query: dict[str, str], handler: Any) ->
     if len(rest) >= 3 and resource.kind == "Pod" and rest[2] == "log":
         return _log(scenario, namespace or "", rest[1], query)
     if len(rest) == 1:
-        return _list(scenario, resource, namespace, query)
+        return _mangled(scenario, resource, _list(scenario, resource, namespace, query))
     obj = scenario.find(resource.kind, rest[1], namespace or "")
     return _json(obj) if obj is not None else _not_found(resource.plural, rest[1])
+
+
+def _mangled(scenario: Scenario, resource: Resource, reply: Reply) -> Reply:
+    """Apply the ``malformed: {Kind: html|truncated|text}`` fault to a LIST answer.
+
+    ``html`` is what a misconfigured proxy in front of the API server answers,
+    ``truncated`` a body cut off mid-stream, ``text`` valid JSON with a wrong content type.
+    """
+    mode = (scenario.faults.get("malformed") or {}).get(resource.kind)
+    if mode == "html":
+        page = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+        return Reply(200, "text/html", page)
+    if mode == "truncated":
+        return Reply(reply.status, reply.content_type, reply.body[: len(reply.body) // 2])
+    if mode == "text":
+        return Reply(reply.status, "text/plain", reply.body)
+    return reply
 
 
 def _metrics_unavailable(scenario: Scenario, resource: Resource) -> Reply | None:
