@@ -148,7 +148,10 @@ def collect_only_cost(reps: int) -> dict[str, float]:
         Path(tmp, "test_x.py").write_text("def test_x():\n    pass\n")
         times: dict[str, list[float]] = {"with_plugin": [], "without_plugin": []}
         for _ in range(reps):
-            for label, extra in (("with_plugin", NO_DEV), ("without_plugin", [*NO_DEV, "-p", "no:kubelab"])):
+            for label, extra in (
+                ("with_plugin", NO_DEV),
+                ("without_plugin", [*NO_DEV, "-p", "no:kubelab"]),
+            ):
                 started = time.perf_counter()
                 subprocess.run(
                     [sys.executable, "-m", "pytest", "--collect-only", "-q", *extra, tmp],
@@ -238,8 +241,10 @@ def main() -> None:
         f"{'baseline.sh (kubectl+curl), complete':44} {baseline['min']:7.2f} "
         f"{baseline['median']:9.2f} {baseline['requests']:8d}"
     )
-    print(f"{wait['command'] + ' --timeout=' + str(args.wait_timeout) + 's':44} "
-          f"{wait['wall']:7.2f} {'':9} {'':8}  rc={wait['rc']}")
+    print(
+        f"{wait['command'] + ' --timeout=' + str(args.wait_timeout) + 's':44} "
+        f"{wait['wall']:7.2f} {'':9} {'':8}  rc={wait['rc']}"
+    )
     print(f"speed-up vs baseline (median): {results['speedup_vs_baseline_median']:.2f}x")
     print(f"terminal scenario: {terminal} ({terminal_note})")
     print(
