@@ -21,9 +21,11 @@ from .grading import GradeBook, Result
 from .kubeconfig import resolve
 from .lab import VERDICT_KEY
 from .options import add_options, read_settings
+from .provision.hook import provision_session
+from .provision.options import add_provision_options
 from .session import CHECKPOINT_KEY, GRADEBOOK_KEY, NODEPORT_MAP_KEY, SETTINGS_KEY, SPEC_KEY
 from .simulation import SimulationHandle, start_simulation
-from .spec import LabSpec, find_spec_for, load_spec
+from .spec import LabSpec, LabSpecError, find_spec_for, load_spec
 from .verdict import CheckpointFailed
 
 SIM_KEY = pytest.StashKey[SimulationHandle]()
@@ -31,6 +33,7 @@ SIM_KEY = pytest.StashKey[SimulationHandle]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
+    add_provision_options(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -135,11 +138,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = [next(ordered) if id(item) in slots else item for item in items]
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # --lab-provision builds the selected steps once the selection (-m/-k) is final.
+    provision_session(session)
+
+
 def _spec_for(item: pytest.Item) -> LabSpec:
     spec_path = find_spec_for(Path(str(item.path)))
     if spec_path is None:
         raise pytest.UsageError(f"{item.nodeid}: no lab.yaml found in its folder or above")
-    return load_spec(spec_path)
+    try:
+        return load_spec(spec_path)
+    except LabSpecError as exc:
+        # A broken lab.yaml is the author's mistake: say where, without a traceback.
+        raise pytest.UsageError(str(exc)) from None
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -185,7 +198,8 @@ def pytest_runtest_makereport(
             result = Result(checkpoint, "error", render("grader.error", lang, error=error), hint)
     if result is not None:
         book.record(result)
-        report.user_properties.extend(
+        # junitxml writes the properties of the item (via its teardown report).
+        item.user_properties.extend(
             [
                 ("checkpoint", checkpoint.id),
                 ("points", str(checkpoint.points)),

@@ -40,6 +40,12 @@ class LabRun:
         return self.result.stdout.str() + self.result.stderr.str()
 
 
+@pytest.fixture(autouse=True)
+def _quiet_inner_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inner pytest runs skip hypothesis' plugin (it adds seconds of start-up) and the cache."""
+    monkeypatch.setenv("PYTEST_ADDOPTS", "-p no:hypothesispytest -p no:cacheprovider")
+
+
 @pytest.fixture
 def lab_copy(pytester: pytest.Pytester) -> Path:
     """A copy of the lab spec and the project's pytest settings inside the sandbox."""

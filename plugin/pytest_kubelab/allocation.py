@@ -1,0 +1,189 @@
+"""Validate and merge Kubecost allocation answers (``/model/allocation``).
+
+The real answer is ``{"code": 200, "data": [set, set, ...]}`` where each set is a
+map keyed by allocation name (chart-facts 6). With ``window=7d`` Kubecost returns one
+set per day, so a namespace's cost is the sum over the sets it appears in.
+
+Merging rule for ``null`` (Kubecost writes NaN/Inf as null): a null counts as 0
+when at least one set has a number for that field, because a day with no data
+adds nothing. If every set has null for a field, the field stays unknown
+(``None``), since reporting 0 would hide a broken cost model.
+
+Nothing here raises on malformed input except :class:`AllocationError`; the
+shape is checked with the JSON Schema kept in ``schemas/allocation.schema.json``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+COST_FIELDS = ("cpuCost", "ramCost", "totalCost")
+# Fields the lab's (outdated) example uses instead of the real ones.
+RENAMED_FIELDS = {"memoryCost": "ramCost"}
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One place where the answer differs from the schema: JSON path, expected, seen."""
+
+    path: str
+    expected: str
+    got: str
+
+    def describe(self) -> str:
+        return f"{self.path}: expected {self.expected}, got {self.got}"
+
+
+class AllocationError(ValueError):
+    """The answer is not a usable allocation payload; ``mismatches`` say where and why."""
+
+    def __init__(self, summary: str, mismatches: tuple[Mismatch, ...] = ()) -> None:
+        super().__init__(summary)
+        self.summary = summary
+        self.mismatches = mismatches
+
+    def describe(self, limit: int = 3) -> str:
+        shown = "; ".join(m.describe() for m in self.mismatches[:limit])
+        if len(self.mismatches) > limit:
+            shown += f"; +{len(self.mismatches) - limit} more"
+        return f"{self.summary}: {shown}" if shown else self.summary
+
+
+@dataclass(frozen=True)
+class Cost:
+    """Merged cost of one allocation (e.g. a namespace) over all sets."""
+
+    name: str
+    sets: int
+    values: Mapping[str, float | None]  # COST_FIELDS -> sum, or None when null everywhere
+
+    def value(self, field: str) -> float | None:
+        return self.values.get(field)
+
+
+def is_special(name: str) -> bool:
+    """``__idle__``, ``__unallocated__``, ``__unmounted__``… are not namespaces."""
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")
+
+
+@functools.lru_cache(maxsize=1)
+def _validator() -> jsonschema.protocols.Validator:
+    text = (resources.files("pytest_kubelab") / "schemas" / "allocation.schema.json").read_text(
+        encoding="utf-8"
+    )
+    schema = json.loads(text)
+    cls = jsonschema.validators.validator_for(schema)
+    validator: jsonschema.protocols.Validator = cls(schema)
+    return validator
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string " + json.dumps(value[:40], ensure_ascii=False)
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def _expected(error: jsonschema.ValidationError) -> str:
+    if error.validator == "type":
+        wanted = error.validator_value
+        return " or ".join(wanted) if isinstance(wanted, list) else str(wanted)
+    if error.validator == "required":
+        return "field " + (error.message.split("'")[1] if "'" in error.message else "?")
+    return f"{error.validator} {error.validator_value!r}"[:80]
+
+
+def _mismatch(error: jsonschema.ValidationError) -> Mismatch:
+    path = error.json_path
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else "?"
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        renamed = [old for old, new in RENAMED_FIELDS.items() if new == missing and old in instance]
+        got = f"{renamed[0]} (renamed field)" if renamed else "nothing"
+        return Mismatch(f"{path}.{missing}", "number (or null)", got)
+    if error.validator == "type" and path.count(".") == 2 and isinstance(error.instance, str):
+        # $.data[0].name = "production": the lab's flat example, not a map keyed by name.
+        return Mismatch(path, "an allocation object keyed by its name", _type_name(error.instance))
+    return Mismatch(path, _expected(error), _type_name(error.instance))
+
+
+def _reject_constant(token: str) -> float:
+    raise ValueError(f"{token} is not valid JSON")
+
+
+def parse(text: str) -> Any:
+    """Parse the body as strict JSON (no NaN/Infinity literals)."""
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:
+        snippet = " ".join(str(text)[:60].split())
+        raise AllocationError(
+            f"the answer is not JSON ({exc.__class__.__name__}: {snippet!r})"
+        ) from None
+
+
+def check_shape(payload: Any) -> None:
+    """Raise :class:`AllocationError` when ``payload`` does not have the real answer's shape."""
+    code = payload.get("code") if isinstance(payload, dict) else None
+    if isinstance(code, int) and not isinstance(code, bool) and code != 200:
+        message = payload.get("message")
+        raise AllocationError(f"code {code}: {str(message or '')[:200]}")
+    try:
+        errors = sorted(_validator().iter_errors(payload), key=lambda e: list(e.absolute_path))
+        mismatches = tuple(_mismatch(e) for e in errors)
+    except RecursionError:
+        raise AllocationError("the answer is nested too deeply") from None
+    if mismatches:
+        raise AllocationError("the answer does not have the allocation shape", mismatches)
+
+
+def _number(value: Any, path: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise AllocationError(
+            "a cost is not a number", (Mismatch(path, "number (or null)", _type_name(value)),)
+        )
+    return float(value)
+
+
+def merge(payload: Any) -> dict[str, Cost]:
+    """Sum each allocation's costs over all sets (special ``__x__`` keys are skipped)."""
+    check_shape(payload)
+    totals: dict[str, dict[str, float | None]] = {}
+    counts: dict[str, int] = {}
+    for index, allocation_set in enumerate(payload["data"]):
+        for name, allocation in (allocation_set or {}).items():
+            if is_special(name):
+                continue
+            counts[name] = counts.get(name, 0) + 1
+            merged = totals.setdefault(name, dict.fromkeys(COST_FIELDS))
+            for field in COST_FIELDS:
+                value = _number(allocation.get(field), f"$.data[{index}].{name}.{field}")
+                if value is not None:
+                    merged[field] = (merged[field] or 0.0) + value
+    return {name: Cost(name, counts[name], values) for name, values in totals.items()}
+
+
+def summarise(text: str) -> tuple[dict[str, Cost], int]:
+    """Parse, validate and merge an answer body: (costs by name, number of sets)."""
+    payload = parse(text)
+    costs = merge(payload)
+    return costs, len(payload["data"])

@@ -1,0 +1,197 @@
+"""Step 2 (metrics-server and the metrics API) and the usage reads of Step 6.
+
+On kind the kubelet serving certificates carry no IP SANs, so metrics-server
+without ``--kubelet-insecure-tls`` never becomes Ready (chart-facts 7.1): that
+case cannot heal by waiting and fails at once with the lab's patch command.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ..cluster import Obj, name_of
+from ..kubeapi import KubeApiError
+from ..quantity import format_cpu, format_memory, parse_quantity
+from ..verdict import Verdict, failed, passed, pending
+from .workloads import workload_verdict
+
+if TYPE_CHECKING:
+    from ..lab import Lab
+
+INSTALL_COMMAND = (
+    "kubectl apply -f https://github.com/kubernetes-sigs/metrics-server/releases/latest/"
+    "download/components.yaml"
+)
+
+
+@dataclass(frozen=True)
+class Usage:
+    """CPU (cores) and memory (bytes) one object uses, as ``kubectl top`` shows it."""
+
+    cpu: Decimal
+    memory: Decimal
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(self.cpu + other.cpu, self.memory + other.memory)
+
+    def describe(self) -> str:
+        return f"{format_cpu(self.cpu)}/{format_memory(self.memory)}"
+
+
+def usage_of(raw: Any) -> Usage | None:
+    """Read a ``usage`` map ({cpu, memory}); ``None`` when either is absent or malformed."""
+    if not isinstance(raw, Mapping):
+        return None
+    try:
+        return Usage(parse_quantity(raw["cpu"]), parse_quantity(raw["memory"]))
+    except (KeyError, ValueError):
+        return None
+
+
+def pod_usage(metrics: Mapping[str, Any]) -> Usage | None:
+    """Sum the containers of a PodMetrics object."""
+    containers = metrics.get("containers") or []
+    usages = [usage_of(c.get("usage")) for c in containers if isinstance(c, Mapping)]
+    if not usages or any(u is None for u in usages):
+        return None
+    total = Usage(Decimal(0), Decimal(0))
+    for usage in usages:
+        assert usage is not None  # narrowed above; mypy cannot see through any()
+        total = total + usage
+    return total
+
+
+def _args(deployment: Mapping[str, Any]) -> list[str]:
+    template = ((deployment.get("spec") or {}).get("template") or {}).get("spec") or {}
+    args: list[str] = []
+    for container in template.get("containers") or []:
+        args += [str(a) for a in (container.get("command") or []) + (container.get("args") or [])]
+    return args
+
+
+def metrics_server(lab: Lab) -> Verdict:
+    """Deployment kube-system/metrics-server is available (with the kind TLS flag if needed)."""
+    want = lab.expected["metrics_server"]
+    namespace, name = want["namespace"], want["deployment"]
+    deployment = lab.cluster.get("Deployment", name, namespace)
+    if deployment is None:
+        return failed("cost.metrics.server_missing", namespace=namespace, command=INSTALL_COMMAND)
+    verdict = workload_verdict(lab.cluster, "Deployment", namespace, name)
+    if verdict.ok:
+        return verdict
+    flag = want["required_arg"]
+    if not any(arg == flag or arg.startswith(flag + "=") for arg in _args(deployment)):
+        return failed(
+            "cost.metrics.server_insecure_tls_missing",
+            workload=f"Deployment {namespace}/{name}",
+            flag=flag,
+            problems=verdict.params.get("problems", "-"),
+            command=" ".join(str(want["patch_command"]).split()),
+        )
+    return verdict
+
+
+def _condition(obj: Mapping[str, Any], kind: str) -> dict[str, Any]:
+    for condition in (obj.get("status") or {}).get("conditions") or []:
+        if isinstance(condition, Mapping) and condition.get("type") == kind:
+            return dict(condition)
+    return {}
+
+
+def metrics_api_available(lab: Lab) -> tuple[bool, dict[str, Any]]:
+    """Whether APIService v1beta1.metrics.k8s.io is Available, plus its Available condition."""
+    apiservice = lab.cluster.get("APIService", lab.expected["metrics_server"]["apiservice"])
+    if apiservice is None:
+        return False, {}
+    condition = _condition(apiservice, "Available")
+    return condition.get("status") == "True", condition
+
+
+def metrics_api(lab: Lab) -> Verdict:
+    """APIService v1beta1.metrics.k8s.io reports Available=True."""
+    name = lab.expected["metrics_server"]["apiservice"]
+    if lab.cluster.get("APIService", name) is None:
+        return failed("cost.metrics.apiservice_missing", apiservice=name, command=INSTALL_COMMAND)
+    available, condition = metrics_api_available(lab)
+    params = {
+        "apiservice": name,
+        "status": condition.get("status", "Unknown"),
+        "reason": condition.get("reason") or "-",
+        "message": condition.get("message") or "-",
+    }
+    if available:
+        return passed("cost.metrics.apiservice_available", **params)
+    return pending("cost.metrics.apiservice_unavailable", **params)
+
+
+def _metrics_list(lab: Lab, kind: str, namespace: str | None = None) -> list[Obj] | Verdict:
+    try:
+        return lab.cluster.list(kind, namespace)
+    except KubeApiError as exc:
+        # 503 "the server is currently unable to handle the request" is what kubectl top
+        # prints as "Metrics API not available".
+        return pending("cost.metrics.api_error", status=exc.status, reason=exc.reason or "-")
+
+
+def top_nodes(lab: Lab) -> Verdict:
+    """The metrics API returns CPU and memory usage for every node (``kubectl top nodes``)."""
+    found = _metrics_list(lab, "NodeMetrics")
+    if isinstance(found, Verdict):
+        return found
+    usage = {name_of(m): usage_of(m.get("usage")) for m in found}
+    nodes = sorted(name_of(n) for n in lab.cluster.list("Node"))
+    rows = [f"{node}: {u.describe() if (u := usage.get(node)) else '-'}" for node in nodes]
+    missing = [node for node in nodes if usage.get(node) is None]
+    params = {"nodes": len(nodes), "usage": ", ".join(rows), "missing": ", ".join(missing)}
+    verdict = pending("cost.metrics.top_nodes_missing", **params) if missing else None
+    verdict = verdict or passed("cost.metrics.top_nodes_ok", **params)
+    return _with_details(verdict, ("NODE: CPU/MEMORY", *rows))
+
+
+def _with_details(verdict: Verdict, lines: tuple[str, ...]) -> Verdict:
+    return Verdict(verdict.state, verdict.key, verdict.params, lines, verdict.subjects)
+
+
+def deployment_pods_usage(
+    lab: Lab, namespace: str, deployment: str
+) -> tuple[list[str], dict[str, Usage | None]] | Verdict:
+    """Running pods of a Deployment and each one's usage (None when metrics lack it)."""
+    obj = lab.cluster.get("Deployment", deployment, namespace)
+    if obj is None:
+        return failed("cost.metrics.deployment_missing", workload=f"{namespace}/{deployment}")
+    selector = ((obj.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
+    pods = [
+        name_of(p)
+        for p in lab.cluster.list("Pod", namespace, selector)
+        if (p.get("status") or {}).get("phase") == "Running"
+    ]
+    found = _metrics_list(lab, "PodMetrics", namespace)
+    if isinstance(found, Verdict):
+        return found
+    by_pod = {name_of(m): pod_usage(m) for m in found}
+    return pods, {pod: by_pod.get(pod) for pod in pods}
+
+
+def pod_usage_check(lab: Lab) -> Verdict:
+    """The metrics API returns usage for the lab Deployment's pods in production."""
+    app = lab.expected["apps"][0]
+    namespace, deployment = app["namespace"], app["deployment"]
+    found = deployment_pods_usage(lab, namespace, deployment)
+    if isinstance(found, Verdict):
+        return found
+    pods, usage = found
+    rows = tuple(f"{pod}: {u.describe() if u else '-'}" for pod, u in sorted(usage.items()))
+    params = {"namespace": namespace, "deployment": deployment, "usage": ", ".join(rows)}
+    if not pods:
+        return pending("cost.metrics.pod_usage_no_pods", **params)
+    missing = [pod for pod, u in usage.items() if u is None]
+    if missing:
+        return pending(
+            "cost.metrics.pod_usage_missing", missing=", ".join(sorted(missing)), **params
+        )
+    return _with_details(
+        passed("cost.metrics.pod_usage_ok", pods=len(pods), **params), ("POD: CPU/MEMORY", *rows)
+    )

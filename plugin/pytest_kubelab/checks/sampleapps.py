@@ -1,0 +1,130 @@
+"""Step 4: the three labelled namespaces and their sample Deployments.
+
+Quantities are compared by value (``0.2`` == ``200m``). Replica counts accept
+whatever range an HPA allows, because idle apps are scaled down to minReplicas
+once Step 5 works (chart-facts 7.2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..cluster import Obj, labels_of, name_of
+from ..quantity import parse_quantity
+from ..verdict import Verdict, failed, first_problem, passed
+from .workloads import workload_verdict
+
+if TYPE_CHECKING:
+    from ..lab import Lab
+
+
+def namespaces(lab: Lab) -> Verdict:
+    """production/staging/development exist with their team and cost-center labels."""
+    problems: list[str] = []
+    missing: list[str] = []
+    for app in lab.expected["apps"]:
+        namespace = app["namespace"]
+        obj = lab.cluster.get("Namespace", namespace)
+        if obj is None:
+            missing.append(namespace)
+            continue
+        labels = labels_of(obj)
+        for key, value in app["labels"].items():
+            if key not in labels:
+                problems.append(f"{namespace}: {key} missing (want {key}={value})")
+            elif labels[key] != str(value):
+                problems.append(f"{namespace}: {key}={labels[key]} (want {key}={value})")
+    names = ", ".join(a["namespace"] for a in lab.expected["apps"])
+    if missing:
+        return failed("cost.apps.namespaces_missing", missing=", ".join(missing), names=names)
+    if problems:
+        return failed("cost.apps.namespace_labels", problems="; ".join(problems), names=names)
+    return passed("cost.apps.namespaces_ok", names=names)
+
+
+def _resource_problems(app: Mapping[str, Any], container: Mapping[str, Any]) -> list[str]:
+    resources = container.get("resources") or {}
+    problems = []
+    for section in ("requests", "limits"):
+        seen = resources.get(section) or {}
+        for resource, want in app[section].items():
+            where = f"{app['deployment']} {section}.{resource}"
+            raw = seen.get(resource)
+            if raw is None:
+                problems.append(f"{where}: missing (want {want})")
+                continue
+            try:
+                same = parse_quantity(str(raw)) == parse_quantity(str(want))
+            except ValueError:
+                same = False
+            if not same:
+                problems.append(f"{where}: {raw} (want {want})")
+    return problems
+
+
+def deployments(lab: Lab) -> Verdict:
+    """web-app, api-server and dev-service exist with the lab's requests and limits."""
+    missing: list[str] = []
+    problems: list[str] = []
+    for app in lab.expected["apps"]:
+        obj = lab.cluster.get("Deployment", app["deployment"], app["namespace"])
+        if obj is None:
+            missing.append(f"{app['namespace']}/{app['deployment']}")
+            continue
+        template = ((obj.get("spec") or {}).get("template") or {}).get("spec") or {}
+        containers = template.get("containers") or [{}]
+        problems += _resource_problems(app, containers[0])
+    if missing:
+        return failed("cost.apps.deployments_missing", missing=", ".join(missing))
+    if problems:
+        return failed("cost.apps.resources_wrong", problems="; ".join(problems))
+    return passed("cost.apps.deployments_ok", count=len(lab.expected["apps"]))
+
+
+def hpa_for(lab: Lab, namespace: str, deployment: str) -> Obj | None:
+    """The HPA whose scaleTargetRef is Deployment ``deployment``, if any."""
+    for hpa in lab.cluster.list("HorizontalPodAutoscaler", namespace):
+        ref = (hpa.get("spec") or {}).get("scaleTargetRef") or {}
+        if ref.get("kind") == "Deployment" and ref.get("name") == deployment:
+            return hpa
+    return None
+
+
+def replica_range(lab: Lab, app: Mapping[str, Any]) -> tuple[int, int, str]:
+    """(min, max, why) of acceptable replicas: the HPA's range, else the lab's count."""
+    hpa = hpa_for(lab, app["namespace"], app["deployment"])
+    if hpa is None:
+        return app["replicas"], app["replicas"], "Step 4"
+    spec = hpa.get("spec") or {}
+    low = int(spec.get("minReplicas") or 1)
+    high = int(spec.get("maxReplicas") or low)
+    return low, high, f"HPA {name_of(hpa)}"
+
+
+def pods_running(lab: Lab) -> Verdict:
+    """Each Deployment's pods are Running and Ready, with a replica count the HPA allows."""
+    verdicts: list[Verdict] = []
+    counts: list[str] = []
+    for app in lab.expected["apps"]:
+        namespace, name = app["namespace"], app["deployment"]
+        verdict = workload_verdict(lab.cluster, "Deployment", namespace, name)
+        verdicts.append(verdict)
+        obj = lab.cluster.get("Deployment", name, namespace) or {}
+        spec = obj.get("spec") or {}
+        replicas = int(spec["replicas"]) if spec.get("replicas") is not None else 1
+        low, high, why = replica_range(lab, app)
+        counts.append(f"{name} {verdict.params.get('ready', 0)}/{replicas}")
+        if not low <= replicas <= high:
+            verdicts.append(
+                failed(
+                    "cost.apps.replicas_out_of_range",
+                    workload=f"{namespace}/{name}",
+                    replicas=replicas,
+                    low=low,
+                    high=high,
+                    why=why,
+                )
+            )
+    problem = first_problem(*verdicts)
+    return problem or passed("cost.apps.pods_running_ok", counts=", ".join(counts))

@@ -1,0 +1,37 @@
+"""The grade file has exactly the documented shape."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+LabRun = Any  # conftest.LabRun (conftest modules are not importable under importlib mode)
+
+KEYS = {"id", "lab", "step", "title", "outcome", "points", "earned", "message", "hint"}
+
+
+def test_grade_json_shape(run_lab: Callable[..., LabRun]) -> None:
+    run = run_lab("two-nodes", "-m", "step1")
+    grade = run.grade
+    assert set(grade) == {"score", "max_score", "checkpoints"}
+    assert isinstance(grade["score"], int) and isinstance(grade["max_score"], int)
+    for entry in grade["checkpoints"]:
+        assert set(entry) == KEYS
+        assert entry["lab"] in ("observability", "kubecost")
+        assert entry["outcome"] in ("passed", "failed", "skipped", "error")
+        assert entry["earned"] == (entry["points"] if entry["outcome"] == "passed" else 0)
+        assert entry["message"] and entry["hint"]
+    assert grade["score"] == sum(c["earned"] for c in grade["checkpoints"])
+    assert grade["max_score"] == sum(c["points"] for c in grade["checkpoints"])
+    assert grade["score"] < grade["max_score"]
+
+
+def test_junit_properties_carry_the_checkpoint(
+    run_lab: Callable[..., LabRun], lab_copy: Any
+) -> None:
+    junit = lab_copy / "junit.xml"
+    run_lab("two-nodes", "-m", "step1", "--junitxml", str(junit), labs=("lab1_observability",))
+    xml = junit.read_text(encoding="utf-8")
+    assert '<property name="checkpoint" value="obs.1.nodes"' in xml
+    assert '<property name="outcome" value="failed"' in xml
+    assert '<property name="points" value="2"' in xml

@@ -1,0 +1,395 @@
+"""--lab-provision against fake kind/helm/kubectl: command sequence, idempotency, safety, errors.
+
+The fakes (fake_kube_tools.py) record every call and keep cluster state in a JSON file, so
+these tests assert what provisioning would run on a real machine without Docker or network:
+the exact commands in order, that a second run changes nothing, that a cluster this session
+did not create is never deleted, and that a failing tool's stderr reaches the message.
+The runner is tested directly, then the whole option in inner pytest runs of the lab spec
+(what was built for a ``-m`` selection, cluster deletion, and the stop-before-grading path).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_kubelab.provision.plan import LabPlan
+from pytest_kubelab.provision.recipe import load_recipe
+from pytest_kubelab.provision.runner import Runner
+from pytest_kubelab.provision.tools import ProvisionError, Tools, find_tool
+
+REPO = Path(__file__).resolve().parents[2]
+FAKE = Path(__file__).with_name("fake_kube_tools.py")
+OBS = REPO / "tests" / "lab1_observability"
+COST = REPO / "tests" / "lab1_kubecost"
+FLAGS = {"--install", "--wait", "--all", "--create-namespace", "--ignore-not-found"}
+
+
+class FakeKube:
+    """Shims for kind/helm/kubectl in ``bin`` plus their shared state and call log."""
+
+    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.bin = root / "bin"
+        self.bin.mkdir()
+        self.state_path = root / "state.json"
+        self.log_path = root / "calls.log"
+        self.kubeconfig = root / "kube" / "config"
+        for tool in ("kind", "helm", "kubectl"):
+            shim = self.bin / tool
+            shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{FAKE}" {tool} "$@"\n')
+            shim.chmod(shim.stat().st_mode | stat.S_IXUSR)
+        monkeypatch.setenv("FAKE_KUBE_STATE", str(self.state_path))
+        monkeypatch.setenv("FAKE_KUBE_LOG", str(self.log_path))
+        monkeypatch.setenv("PATH", f"{self.bin}{os.pathsep}{os.environ['PATH']}")
+        self.env = {
+            "FAKE_KUBE_STATE": str(self.state_path),
+            "FAKE_KUBE_LOG": str(self.log_path),
+            "PATH": os.environ["PATH"],
+        }
+
+    def set_state(self, **state: Any) -> None:
+        self.state_path.write_text(json.dumps(state))
+
+    @property
+    def state(self) -> dict[str, Any]:
+        return dict(json.loads(self.state_path.read_text()))
+
+    def calls(self) -> list[list[str]]:
+        if not self.log_path.exists():
+            return []
+        return [json.loads(line) for line in self.log_path.read_text().splitlines()]
+
+    def verbs(self) -> list[str]:
+        """Each call as '<tool> <first two words>', without flags and option values."""
+        out = []
+        for tool, *argv in self.calls():
+            words = []
+            skip = False
+            for arg in argv:
+                if skip:
+                    skip = False
+                elif arg.startswith("-"):
+                    skip = "=" not in arg and arg not in FLAGS
+                else:
+                    words.append(Path(arg).name if "/" in arg else arg)
+            out.append(" ".join([tool, *words[:2]]))
+        return out
+
+    def clear_log(self) -> None:
+        self.log_path.unlink(missing_ok=True)
+
+    def tools(self) -> Tools:
+        return Tools(self.bin / "kind", self.bin / "helm", self.bin / "kubectl")
+
+
+@pytest.fixture
+def fake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeKube:
+    return FakeKube(tmp_path, monkeypatch)
+
+
+def _runner(fake: FakeKube, lines: list[str]) -> Runner:
+    return Runner(fake.tools(), fake.kubeconfig, lines.append, node_budget=5)
+
+
+def _plan(folder: Path, lab: str, last: int) -> LabPlan:
+    recipe = load_recipe(lab, folder)
+    assert recipe is not None
+    return LabPlan(recipe, last)
+
+
+def test_observability_builds_every_step_in_order(fake: FakeKube) -> None:
+    lines: list[str] = []
+    handle = _runner(fake, lines).run([_plan(OBS, "observability", 5)])
+    assert handle is not None
+    assert handle.created
+    assert handle.target.context == "kind-lab-cluster"
+    assert fake.verbs() == [
+        "kind get clusters",
+        "kind get clusters",  # KindCluster.create looks again before creating
+        "kind create cluster",
+        "kubectl get nodes",  # all 3 Ready, through settle
+        "helm list",
+        "helm upgrade prometheus",
+        "helm list",
+        "helm upgrade loki",
+        "helm list",
+        "helm upgrade jaeger",
+        "kubectl get",  # which objects of jaeger-query-nodeport.yaml exist (-f)
+        "kubectl apply",
+        "kubectl get",  # which objects of demo.yaml exist (-f)
+        "kubectl apply",
+        "kubectl get deployment",  # demo/web-app ready, through settle
+    ]
+    calls = fake.calls()
+    create = calls[2]
+    assert create[create.index("--config") + 1] == str(OBS / "kind-config.yaml")
+    assert f"--kubeconfig={fake.kubeconfig}" in create
+    assert "--name=lab-cluster" in create
+    installs = [c for c in calls if c[:2] == ["helm", "upgrade"]]
+    assert [(c[3], c[4], c[c.index("--version") + 1]) for c in installs] == [
+        ("prometheus", "kube-prometheus-stack", "88.5.3"),
+        ("loki", "loki-stack", "2.10.3"),
+        ("jaeger", "jaeger", "4.11.1"),
+    ]
+    for command in installs:
+        assert "--wait" in command
+        assert command[command.index("--kube-context") + 1] == "kind-lab-cluster"
+        assert command[command.index("--kubeconfig") + 1] == str(fake.kubeconfig)
+        assert command[command.index("--namespace") + 1] == "monitoring"
+    for tool, *argv in calls:
+        if tool == "kubectl":
+            assert argv[:2] == [f"--kubeconfig={fake.kubeconfig}", "--context=kind-lab-cluster"]
+    assert fake.state["releases"]["monitoring/prometheus"]["values"]["grafana"] == {
+        "adminPassword": "admin123",
+        "service": {"type": "NodePort", "nodePort": 30080},
+    }
+    assert any("step 1: created kind cluster lab-cluster" in line for line in lines)
+    assert any("step 4: helm release jaeger" in line and "installed" in line for line in lines)
+    assert all(line.rstrip().endswith("s)") for line in lines)
+
+
+def test_second_run_installs_nothing(fake: FakeKube) -> None:
+    _runner(fake, []).run([_plan(OBS, "observability", 5)])
+    fake.clear_log()
+    lines: list[str] = []
+    handle = _runner(fake, lines).run([_plan(OBS, "observability", 5)])
+    assert handle is not None
+    assert not handle.created
+    verbs = fake.verbs()
+    assert "kind create cluster" not in verbs
+    assert not any(v.startswith(("helm upgrade", "kind delete")) for v in verbs)
+    assert "kubectl apply" not in verbs
+    assert any("reused existing kind cluster" in line for line in lines)
+    assert sum("already up to date" in line for line in lines) == 3
+
+
+def test_changed_values_are_upgraded(fake: FakeKube) -> None:
+    _runner(fake, []).run([_plan(OBS, "observability", 2)])
+    state = fake.state
+    state["releases"]["monitoring/prometheus"]["values"] = {"grafana": {}}
+    fake.set_state(**state)
+    fake.clear_log()
+    _runner(fake, []).run([_plan(OBS, "observability", 2)])
+    assert fake.verbs().count("helm upgrade prometheus") == 1
+
+
+def test_existing_cluster_is_reused_and_never_deleted(fake: FakeKube) -> None:
+    fake.set_state(clusters=["lab-cluster"])
+    handle = _runner(fake, []).run([_plan(OBS, "observability", 1)])
+    assert handle is not None
+    assert not handle.created
+    handle.delete()
+    verbs = fake.verbs()
+    assert "kind create cluster" not in verbs
+    assert "kind delete cluster" not in verbs
+    # The kubeconfig did not know the cluster, so it was exported (not recreated).
+    assert "kind export kubeconfig" in verbs
+    assert fake.state["clusters"] == ["lab-cluster"]
+
+
+def test_created_cluster_can_be_deleted(fake: FakeKube) -> None:
+    handle = _runner(fake, []).run([_plan(OBS, "observability", 1)])
+    assert handle is not None
+    handle.delete()
+    assert "kind delete cluster" in fake.verbs()
+    assert fake.state["clusters"] == []
+
+
+def test_only_selected_steps_run(fake: FakeKube) -> None:
+    _runner(fake, []).run([_plan(COST, "kubecost", 3)])
+    calls = fake.calls()
+    assert [c[3] for c in calls if c[:2] == ["helm", "upgrade"]] == ["kubecost"]
+    applied = [c[-1] for c in calls if c[0] == "kubectl" and "apply" in c]
+    assert applied == [
+        "https://github.com/kubernetes-sigs/metrics-server/releases/download/v0.8.1/components.yaml"
+    ]
+    kubecost = next(c for c in calls if c[:2] == ["helm", "upgrade"])
+    assert kubecost[kubecost.index("--version") + 1] == "2.8.7"
+    assert fake.state["releases"]["kubecost/kubecost"]["values"] == {
+        "prometheus": {"server": {"global": {"external_labels": {"cluster_id": "lab-cluster"}}}}
+    }
+
+
+def test_metrics_server_patch_is_idempotent(fake: FakeKube) -> None:
+    _runner(fake, []).run([_plan(COST, "kubecost", 2)])
+    deployment = fake.state["objects"]["deployment/kube-system/metrics-server"]
+    args = deployment["spec"]["template"]["spec"]["containers"][0]["args"]
+    assert args == ["--cert-dir=/tmp", "--kubelet-insecure-tls"]
+    patch = next(c for c in fake.calls() if "patch" in c)
+    assert json.loads(patch[patch.index("-p") + 1]) == [
+        {
+            "op": "add",
+            "path": "/spec/template/spec/containers/0/args/-",
+            "value": "--kubelet-insecure-tls",
+        }
+    ]
+    fake.clear_log()
+    _runner(fake, []).run([_plan(COST, "kubecost", 2)])
+    assert not any("apply" in c or "patch" in c for c in fake.calls())
+
+
+def test_cost_lab_full_build_applies_manifests_once(fake: FakeKube) -> None:
+    _runner(fake, []).run([_plan(COST, "kubecost", 6)])
+    objects = fake.state["objects"]
+    for key in (
+        "namespace//production",
+        "deployment/production/web-app",
+        "deployment/development/dev-service",
+        "horizontalpodautoscaler/production/web-app-hpa",
+        "horizontalpodautoscaler/staging/api-server-hpa",
+    ):
+        assert key in objects
+    fake.clear_log()
+    _runner(fake, []).run([_plan(COST, "kubecost", 6)])
+    assert not any("apply" in c for c in fake.calls())
+
+
+def test_failed_helm_shows_command_and_stderr(fake: FakeKube) -> None:
+    fake.set_state(
+        fail={
+            "helm upgrade": "Error: INSTALLATION FAILED: context deadline exceeded\n"
+            "(waiting for Deployment monitoring/prometheus-grafana)"
+        }
+    )
+    with pytest.raises(ProvisionError) as excinfo:
+        _runner(fake, []).run([_plan(OBS, "observability", 2)])
+    message = str(excinfo.value)
+    assert "installing helm release prometheus (kube-prometheus-stack 88.5.3)" in message
+    assert "exit status 1" in message
+    assert "command: " in message
+    assert "upgrade --install prometheus kube-prometheus-stack" in message
+    assert "INSTALLATION FAILED: context deadline exceeded" in message
+
+
+def test_failed_kind_create_shows_its_stderr(fake: FakeKube) -> None:
+    fake.set_state(fail={"kind create": "ERROR: failed to create cluster: docker not running"})
+    with pytest.raises(ProvisionError) as excinfo:
+        _runner(fake, []).run([_plan(OBS, "observability", 1)])
+    message = str(excinfo.value)
+    assert "kind could not create cluster lab-cluster" in message
+    assert "create cluster --name=lab-cluster" in message
+    assert "docker not running" in message
+
+
+def test_missing_kind_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ProvisionError, match="kind was not found on PATH; install kind"):
+        find_tool("kind")
+    with pytest.raises(ProvisionError, match="is not an executable file"):
+        find_tool("kind", str(tmp_path / "nope"))
+
+
+# --- the whole option, in an inner pytest run of the real lab spec -------------------------
+# Grading after provisioning needs a real API server; the fakes' kubeconfig points nowhere,
+# so these runs assert what was built and how a failure is reported, not the grade.
+
+
+def _lab_run(pytester: pytest.Pytester, fake: FakeKube, *args: str) -> pytest.RunResult:
+    return pytester.runpytest_subprocess(
+        str(pytester.path / "tests" / "lab1_kubecost"),
+        "--lab-provision",
+        "--kubeconfig",
+        str(fake.kubeconfig),
+        "--lab-wait",
+        "0",
+        "-p",
+        "no:cacheprovider",
+        *args,
+    )
+
+
+def test_lab_provision_builds_selected_steps_then_grades(
+    pytester: pytest.Pytester, lab_copy: Path, fake: FakeKube
+) -> None:
+    result = _lab_run(pytester, fake, "-m", "kubecost and step1")
+    text = result.stdout.str()
+    assert "kubelab provision: building kubecost steps 1-1" in text
+    assert "kubelab provision: [kubecost] step 1: created kind cluster lab-cluster" in text
+    verbs = fake.verbs()
+    assert verbs[:4] == [
+        "kind get clusters",
+        "kind get clusters",
+        "kind create cluster",
+        "kubectl get nodes",
+    ]
+    assert not any(v.startswith(("helm", "kubectl apply")) for v in verbs)
+    # Grading then ran against the provisioned context (unreachable here: a fake server).
+    result.assert_outcomes(failed=1, skipped=2)
+    assert "kind-lab-cluster" in text
+    # Created by this run and no --keep-cluster: deleted at the end.
+    assert verbs[-1] == "kind delete cluster"
+    assert fake.state["clusters"] == []
+
+
+def test_lab_provision_from_environment(
+    pytester: pytest.Pytester, lab_copy: Path, fake: FakeKube, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KUBELAB_PROVISION", "1")
+    result = pytester.runpytest_subprocess(
+        str(pytester.path / "tests" / "lab1_kubecost"),
+        "-m",
+        "kubecost and step1",
+        "--kubeconfig",
+        str(fake.kubeconfig),
+        "--lab-wait",
+        "0",
+        "-p",
+        "no:cacheprovider",
+    )
+    assert "kubelab provision: building kubecost steps 1-1" in result.stdout.str()
+    assert "kind create cluster" in fake.verbs()
+
+
+def test_lab_provision_keeps_cluster_when_asked(
+    pytester: pytest.Pytester, lab_copy: Path, fake: FakeKube
+) -> None:
+    _lab_run(pytester, fake, "-m", "kubecost and step1", "--keep-cluster")
+    assert "kind delete cluster" not in fake.verbs()
+    assert fake.state["clusters"] == ["lab-cluster"]
+
+
+def test_lab_provision_failure_stops_before_grading(
+    pytester: pytest.Pytester, lab_copy: Path, fake: FakeKube
+) -> None:
+    fake.set_state(
+        clusters=["lab-cluster"],
+        fail={"helm upgrade": "Error: INSTALLATION FAILED: chart cost-analyzer 2.8.7 not found"},
+    )
+    result = _lab_run(pytester, fake, "-m", "kubecost and step3")
+    text = result.stdout.str() + result.stderr.str()
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    assert "--lab-provision failed, nothing was graded" in text
+    assert "upgrade --install kubecost cost-analyzer" in text
+    assert "INSTALLATION FAILED: chart cost-analyzer 2.8.7 not found" in text
+    assert " passed" not in text
+    # Steps 1-2 ran before the failing step 3; the pre-existing cluster is left alone.
+    assert "kubelab provision: [kubecost] step 2:" in text
+    assert "kind delete cluster" not in fake.verbs()
+
+
+def test_without_the_flag_nothing_runs(
+    pytester: pytest.Pytester, lab_copy: Path, fake: FakeKube
+) -> None:
+    pytester.runpytest_subprocess(
+        str(pytester.path / "tests" / "lab1_kubecost"),
+        "--kubeconfig",
+        str(fake.kubeconfig),
+        "--lab-wait",
+        "0",
+        "-p",
+        "no:cacheprovider",
+    )
+    assert fake.calls() == []
+
+
+def test_lab_provision_rejects_lab_sim(
+    pytester: pytest.Pytester, lab_copy: Path, fake: FakeKube
+) -> None:
+    result = _lab_run(pytester, fake, "--lab-sim", "complete")
+    assert "cannot be used with --lab-sim" in result.stderr.str()
+    assert fake.calls() == []
