@@ -3,7 +3,8 @@
 Each scenario is graded once in a subprocess, exactly as a student would run it, with
 the HTML report, the JUnit XML, the grade JSON and verbose terminal output all on. The
 simulator's request log (exported through ``KUBELAB_SIM_LOG``) must hold GETs only, and
-none of the outputs may contain a Secret value of that scenario or the kubeconfig token.
+none of the outputs may contain a Secret value of that scenario or the kubeconfig token
+(values the lab text publishes, quoted in the static message catalog, excepted).
 New scenarios are covered automatically.
 """
 
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pytest_kubelab.catalog import messages
 from pytest_kubelab.sim.runtime import REQUEST_LOG_ENV, SIM_TOKEN
 from pytest_kubelab.sim.scenario import available_scenarios, load_scenario
 
@@ -57,7 +59,15 @@ def test_grading_is_read_only_and_leaks_no_secret(
         "HTML report": html.read_text(encoding="utf-8"),
         "JUnit XML": junit.read_text(encoding="utf-8"),
     }
-    secrets = [*load_scenario(scenario).secret_values(), SIM_TOKEN]
+    # Values the lab text itself publishes (admin123, the chart default prom-operator) sit in
+    # the static message catalog as instructions; they are not read from the cluster, so
+    # only values absent from every catalog template count as secrets here.
+    templates = [text for texts in messages().values() for text in texts.values()]
+    secrets = [
+        value
+        for value in [*load_scenario(scenario).secret_values(), SIM_TOKEN]
+        if not any(value in template for template in templates)
+    ]
     leaks = [
         f"{where} contains a secret value of length {len(secret)}"
         for where, text in outputs.items()
