@@ -5,24 +5,31 @@ escape), label selector parsing (only ``SelectorError``) and pod diagnosis (neve
 raises on mutated real pods). ``MAX_EXAMPLES`` per property is fixed so the number of
 cases tried is known (run with ``--hypothesis-show-statistics`` to see them).
 
-Readers written later (resource quantities, the Kubecost allocation validator, the
-Prometheus/Loki/Jaeger answer readers) belong in this module with the same shape:
-one property per reader, fed with mutated real sample payloads.
+The cluster-data readers are fuzzed too: resource quantities (only ``ValueError``), the
+Kubecost allocation validator (only ``AllocationError``) and the Grafana, Prometheus, Loki
+and Jaeger answer readers (only ``readers.MalformedAnswer``), each fed random text and
+mutated copies of every JSON body the scenarios' simulated apps serve.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import json
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pytest_kubelab import podstatus, selectors
+from pytest_kubelab import allocation, podstatus, selectors
 from pytest_kubelab.answers import JsonBody, dig, read_json
 from pytest_kubelab.kubeapi import Answer
+from pytest_kubelab.quantity import parse_quantity
+from pytest_kubelab.readers import MalformedAnswer as MalformedReading
+from pytest_kubelab.readers import grafana, jaeger, loki, prometheus
 from pytest_kubelab.sim.scenario import (
     Scenario,
     ScenarioError,
@@ -211,12 +218,80 @@ def test_read_json_never_raises(status: int, content_type: str, body: str) -> No
         dig(result.data, "data", "result", 0, "value")
 
 
+# --- quantities, Kubecost allocation, app answer readers ------------------------------
+
+
+@FUZZ
+@given(
+    st.one_of(
+        st.text(max_size=20),
+        st.from_regex(r"[+-]?[0-9]{0,4}\.?[0-9]{0,3}(Ki|Mi|Gi|[numkMGTPE]|[eE][+-]?[0-9]{1,7})?"),
+        st.integers(),
+        st.floats(),
+        st.booleans(),
+        st.none(),
+    )
+)
+def test_quantity_parser(value: Any) -> None:
+    with contextlib.suppress(ValueError):
+        assert isinstance(parse_quantity(value), Decimal)
+
+
+def _app_bodies() -> list[Any]:
+    bodies: dict[str, Any] = {}
+    for name in available_scenarios():
+        for routes in load_scenario(name).apps.values():
+            for route in routes:
+                with contextlib.suppress(ValueError):
+                    bodies.setdefault(route.body, json.loads(route.body))
+    return [body for body in bodies.values() if isinstance(body, (dict, list))]
+
+
+APP_BODIES = _app_bodies()
+READERS: list[Callable[[str], Any]] = [
+    grafana.read_health,
+    grafana.read_datasources,
+    grafana.read_datasource_health,
+    grafana.read_dashboard_titles,
+    jaeger.read_services,
+    loki.read_streams,
+    prometheus.read_targets,
+]
+
+
+@FUZZ
+@given(st.sampled_from(APP_BODIES), st.data())
+def test_allocation_validator(body: Any, data: st.DataObject) -> None:
+    text = data.draw(
+        st.just(json.dumps(_mutate(body, data, same_type=False))) | st.text(max_size=100)
+    )
+    try:
+        costs, sets = allocation.summarise(text)
+    except allocation.AllocationError:
+        return
+    assert isinstance(costs, dict)
+    assert isinstance(sets, int)
+
+
+@FUZZ
+@given(st.sampled_from(READERS), st.sampled_from(APP_BODIES), st.data())
+def test_app_answer_readers(reader: Callable[[str], Any], body: Any, data: st.DataObject) -> None:
+    text = data.draw(
+        st.just(json.dumps(_mutate(body, data, same_type=False)))
+        | st.just(json.dumps(body))
+        | st.text(max_size=100)
+    )
+    with contextlib.suppress(MalformedReading):
+        reader(text)
+
+
 def test_case_count_is_fixed() -> None:
-    """The statistics the report quotes: 6 properties × 300 cases + 1 × 100 (mutated files)."""
+    """The statistics the report quotes: 9 properties × 300 cases + 1 × 100 (mutated files)."""
     properties = [
         v for k, v in globals().items() if k.startswith("test_") and hasattr(v, "hypothesis")
     ]
-    assert len(properties) == 7
+    assert len(properties) == 10
+    assert len(APP_BODIES) >= 5  # the scenarios' app payloads feed the reader properties
     assert MAX_EXAMPLES == 300
 
 
