@@ -26,6 +26,8 @@ from typing import Any
 import jsonschema
 
 COST_FIELDS = ("cpuCost", "ramCost", "totalCost")
+# What a missing required field should have been, for messages (the schema has the rest).
+_REQUIRED_TYPES = {"code": "integer (200)", "data": "array of allocation sets", "name": "string"}
 # Fields the lab's (outdated) example uses instead of the real ones.
 RENAMED_FIELDS = {"memoryCost": "ramCost"}
 
@@ -90,6 +92,8 @@ def _type_name(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "boolean"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "a non-finite number"
     if isinstance(value, (int, float)):
         return "number"
     if isinstance(value, str):
@@ -116,8 +120,8 @@ def _mismatch(error: jsonschema.ValidationError) -> Mismatch:
         missing = error.message.split("'")[1] if "'" in error.message else "?"
         instance = error.instance if isinstance(error.instance, dict) else {}
         renamed = [old for old, new in RENAMED_FIELDS.items() if new == missing and old in instance]
-        got = f"{renamed[0]} (renamed field)" if renamed else "nothing"
-        return Mismatch(f"{path}.{missing}", "number (or null)", got)
+        got = f"{renamed[0]} (renamed field)" if renamed else "missing"
+        return Mismatch(f"{path}.{missing}", _REQUIRED_TYPES.get(missing, "number (or null)"), got)
     if error.validator == "type" and path.count(".") == 2 and isinstance(error.instance, str):
         # $.data[0].name = "production": the lab's flat example, not a map keyed by name.
         return Mismatch(path, "an allocation object keyed by its name", _type_name(error.instance))
@@ -139,8 +143,30 @@ def parse(text: str) -> Any:
         ) from None
 
 
+def _flat_shape(payload: Any) -> tuple[Mismatch, ...]:
+    """Recognise the lab's outdated example: data items that are allocations, not maps of them."""
+    data = payload.get("data") if isinstance(payload, dict) else None
+    first = data[0] if isinstance(data, list) and data else None
+    if not isinstance(first, dict) or not isinstance(first.get("name"), str):
+        return ()
+    found = [
+        Mismatch(
+            "$.data[0]",
+            'a set keyed by allocation name, e.g. {"production": {...}}',
+            f"one flat allocation (name {json.dumps(first['name'][:40], ensure_ascii=False)})",
+        )
+    ]
+    for old, new in RENAMED_FIELDS.items():
+        if old in first:
+            found.append(Mismatch(f"$.data[0].{old}", new, old))
+    return tuple(found)
+
+
 def check_shape(payload: Any) -> None:
     """Raise :class:`AllocationError` when ``payload`` does not have the real answer's shape."""
+    flat = _flat_shape(payload)
+    if flat:
+        raise AllocationError("the answer has the lab's outdated flat shape", flat)
     code = payload.get("code") if isinstance(payload, dict) else None
     if isinstance(code, int) and not isinstance(code, bool) and code != 200:
         message = payload.get("message")
@@ -157,11 +183,14 @@ def check_shape(payload: Any) -> None:
 def _number(value: Any, path: str) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise AllocationError(
-            "a cost is not a number", (Mismatch(path, "number (or null)", _type_name(value)),)
-        )
-    return float(value)
+    try:
+        number = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError, OverflowError):
+        number = math.nan
+    if not math.isfinite(number):
+        got = "a number too large" if isinstance(value, int) else _type_name(value)
+        raise AllocationError("a cost is not a number", (Mismatch(path, "number (or null)", got),))
+    return number
 
 
 def merge(payload: Any) -> dict[str, Cost]:

@@ -128,3 +128,18 @@ def test_broken_lab_yaml_is_a_usage_error_not_a_crash(mini_lab: pytest.Pytester)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "m.1.b.needs names 'm.9.nope'" in result.stderr.str()
     assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+
+
+def test_a_grader_fault_is_an_error_not_a_student_failure(mini_lab: pytest.Pytester) -> None:
+    _write_tests(mini_lab, b_ok=True)
+    code = (mini_lab.path / "minilab" / "test_mini.py").read_text(encoding="utf-8")
+    code = code.replace(
+        'lab.require(outcome("b", True))', 'lab.require(lambda lab: {}["missing key"])'
+    )
+    (mini_lab.path / "minilab" / "test_mini.py").write_text(code, encoding="utf-8")
+    result, grade = _grade(mini_lab)
+    outcomes = {c["id"]: c["outcome"] for c in grade["checkpoints"]}  # type: ignore[index]
+    assert outcomes["m.1.b"] == "error"
+    entry = next(c for c in grade["checkpoints"] if c["id"] == "m.1.b")  # type: ignore[index]
+    assert "채점기 내부 오류" in entry["message"] and "KeyError" in entry["message"]
+    assert outcomes["m.2.c"] == "skipped"  # its dependents are blocked, not failed

@@ -1,19 +1,19 @@
 """Step 2: metrics-server runs, the metrics API is Available, `kubectl top nodes` works."""
 
 import pytest
-from pytest_kubelab.checks import metrics
+from pytest_kubelab.checks import metrics_server
 
 
 @pytest.mark.checkpoint("cost.2.metrics-server")
 def test_metrics_server(lab):
-    lab.require(metrics.metrics_server)
+    lab.require(metrics_server.metrics_server)
 
 
 @pytest.mark.checkpoint("cost.2.metrics-api")
 def test_metrics_api(lab):
-    lab.require(metrics.metrics_api)
+    lab.require(metrics_server.metrics_api)
 
 
 @pytest.mark.checkpoint("cost.2.top-nodes")
 def test_top_nodes(lab):
-    lab.require(metrics.top_nodes)
+    lab.require(metrics_server.top_nodes)

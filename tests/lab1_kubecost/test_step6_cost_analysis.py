@@ -1,7 +1,7 @@
 """Step 6: cost per namespace from Kubecost, pod usage, and right-sizing."""
 
 import pytest
-from pytest_kubelab.checks import costs, metrics
+from pytest_kubelab.checks import costs, metrics_server
 
 
 @pytest.mark.checkpoint("cost.6.allocation-api")
@@ -11,7 +11,7 @@ def test_allocation_api(lab):
 
 @pytest.mark.checkpoint("cost.6.pod-usage")
 def test_pod_usage(lab):
-    lab.require(metrics.pod_usage_check)
+    lab.require(metrics_server.pod_usage_check)
 
 
 @pytest.mark.checkpoint("cost.6.rightsizing")

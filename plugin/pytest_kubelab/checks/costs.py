@@ -15,7 +15,7 @@ from .. import allocation
 from ..kubeapi import KubeApiError
 from ..quantity import format_cpu, format_memory, parse_quantity
 from ..verdict import Verdict, failed, passed, pending
-from .metrics import Usage, deployment_pods_usage
+from .metrics_server import Usage, deployment_pods_usage
 
 if TYPE_CHECKING:
     from ..lab import Lab
@@ -119,6 +119,10 @@ def rightsizing(lab: Lab) -> Verdict:
     factors = lab.expected["rightsizing"]
     request_factor = Decimal(str(factors["request_factor"]))
     limit_factor = Decimal(str(factors["limit_factor"]))
+    floor = Usage(
+        parse_quantity(str(factors["min_request"]["cpu"])),
+        parse_quantity(str(factors["min_request"]["memory"])),
+    )
     recommendations = _kubecost_recommendations(lab)
     header = "DEPLOYMENT | REQUEST cpu/mem | USAGE avg/pod | SUGGESTED request | limit | KUBECOST"
     rows = [header]
@@ -137,7 +141,10 @@ def rightsizing(lab: Lab) -> Verdict:
             sum((u.cpu for u in known), Decimal(0)) / len(known),
             sum((u.memory for u in known), Decimal(0)) / len(known),
         )
-        request = Usage(average.cpu * request_factor, average.memory * request_factor)
+        request = Usage(
+            max(average.cpu * request_factor, floor.cpu),
+            max(average.memory * request_factor, floor.memory),
+        )
         limit = Usage(request.cpu * limit_factor, request.memory * limit_factor)
         current = _requests(lab, namespace, name)
         rows.append(

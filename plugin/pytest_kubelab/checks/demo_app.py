@@ -41,18 +41,16 @@ def _spec_mismatches(deployment: Mapping[str, Any], conf: Mapping[str, Any]) -> 
     problems = []
     replicas = spec.get("replicas", 1)
     if replicas != conf["replicas"]:
-        problems.append(f"replicas {replicas} (expected {conf['replicas']})")
+        problems.append(f"replicas {replicas} ≠ {conf['replicas']}")
     if not app:
         images = ", ".join(str(c.get("image", "?")) for c in containers) or "-"
-        problems.append(f"image {images} (expected {wanted_image})")
+        problems.append(f"image {images} ≠ {wanted_image}")
         return problems
     requests = (app[0].get("resources") or {}).get("requests") or {}
     for resource, wanted in conf["requests"].items():
         seen = requests.get(resource)
         if seen is None or not same_quantity(str(seen), str(wanted)):
-            problems.append(
-                f"requests.{resource} {seen if seen is not None else '-'} (expected {wanted})"
-            )
+            problems.append(f"requests.{resource} {seen if seen is not None else '-'} ≠ {wanted}")
     return problems
 
 

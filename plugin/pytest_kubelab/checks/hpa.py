@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..cluster import Obj
 from ..verdict import Verdict, failed, first_problem, passed, pending
-from .metrics import metrics_api_available
+from .metrics_server import metrics_api_available
 
 if TYPE_CHECKING:
     from ..lab import Lab

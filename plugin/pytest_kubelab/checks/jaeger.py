@@ -80,6 +80,35 @@ def _nodeport_owner(lab: Lab, port: int) -> str | None:
     return None
 
 
+def _no_nodeport(lab: Lab, port: int) -> Verdict:
+    """No Service has the UI's nodePort: show the query Services and the fitting fix."""
+    conf, namespace = lab.expected["jaeger"], lab.expected["namespace"]
+    seen = []
+    for name in conf["query_services"]:
+        spec = (lab.cluster.get("Service", name, namespace) or {}).get("spec")
+        if spec is None:
+            continue
+        kind = str(spec.get("type", "ClusterIP"))
+        if spec.get("clusterIP") == "None":
+            kind += ", headless"
+        seen.append(f"Service {namespace}/{name} ({kind})")
+    query = _query_services(lab)
+    target = query[0][0] if query else str(conf["deployment"])
+    chosen = (lab.cluster.get("Service", target, namespace) or {}).get("spec") or {}
+    # A headless Service (the v1 all-in-one jaeger-query) cannot become a NodePort;
+    # the student needs a Service of their own.
+    headless = chosen.get("clusterIP") == "None"
+    return failed(
+        "obs.jaeger.no_nodeport_headless" if headless else "obs.jaeger.no_nodeport",
+        port=port,
+        seen=", ".join(seen) or "-",
+        namespace=namespace,
+        service=target,
+        deployment=conf["deployment"],
+        query_port=conf["query_port"],
+    )
+
+
 def jaeger_ui(lab: Lab) -> Verdict:
     """http://<node>:30081 serves the Jaeger UI page."""
     conf, namespace = lab.expected["jaeger"], lab.expected["namespace"]
@@ -88,20 +117,7 @@ def jaeger_ui(lab: Lab) -> Verdict:
     if isinstance(answer, probes.NoAnswer):
         owner = _nodeport_owner(lab, port)
         if owner is None:
-            services = []
-            for name in conf["query_services"]:
-                service = lab.cluster.get("Service", name, namespace)
-                if service is not None:
-                    kind = (service.get("spec") or {}).get("type", "ClusterIP")
-                    services.append(f"Service {namespace}/{name} ({kind})")
-            return failed(
-                "obs.jaeger.no_nodeport",
-                port=port,
-                seen=", ".join(services) or "-",
-                namespace=namespace,
-                service=_query_services(lab)[0][0] if _query_services(lab) else "jaeger",
-                query_port=conf["query_port"],
-            )
+            return _no_nodeport(lab, port)
         return failed(
             "obs.nodeport.no_answer",
             port=port,

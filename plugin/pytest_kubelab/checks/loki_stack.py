@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from .. import probes
+from ..catalog import render
 from ..cluster import ClusterReader, Obj, labels_of, name_of
 from ..podstatus import is_ready
 from ..readers import MalformedAnswer
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 
 CONFLICT_LOG = "Only one datasource per organization can be marked as default"
 INOTIFY_LOG = "too many open files"
+# What promtail ("error sending batch") and Alloy ("final error sending batch") log when
+# every push to Loki fails; retrying forever cannot fix a wrong URL.
+PUSH_ERRORS = ("error sending batch",)
 
 
 def release(lab: Lab) -> Verdict:
@@ -100,7 +104,7 @@ def promtail(lab: Lab) -> Verdict:
     )
     if not verdict.ok:
         crashing = _inotify_pods(lab.cluster, agent)
-        if crashing and not verdict.ok:
+        if crashing:
             return failed(
                 "obs.loki.agent_inotify",
                 fix=conf["inotify_fix"],
@@ -166,7 +170,9 @@ def grafana_loki_datasource(lab: Lab) -> Verdict:
                 "obs.loki.default_conflict",
                 defaults=", ".join(defaults),
                 seen=seen,
-                logged="yes" if _conflict_in_logs(lab) else "no",
+                logged=render("obs.loki.conflict_logged", lab.settings.lang)
+                if _conflict_in_logs(lab)
+                else "",
             )
         return pending("obs.loki.no_datasource", seen=seen)
     source = loki[0]
@@ -180,6 +186,20 @@ def grafana_loki_datasource(lab: Lab) -> Verdict:
     if not healthy:
         return failed("obs.grafana.datasource_unhealthy", name=source.name, reason=message or "-")
     return passed("obs.loki.datasource_ok", name=source.name, message=message or "ok")
+
+
+def _push_error(cluster: ClusterReader, agent: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(pod, log line) of a log agent that keeps failing to push to Loki, if one does."""
+    namespace = str((agent.get("metadata") or {}).get("namespace") or "")
+    for pod in pods_of(cluster, agent):
+        for container in (pod.get("spec") or {}).get("containers") or []:
+            text = cluster.logs(namespace, name_of(pod), str(container.get("name")), 50)
+            for line in reversed(text.splitlines()):
+                if any(marker in line for marker in PUSH_ERRORS):
+                    # The error= field says why (DNS, refused, 4xx); the rest is noise.
+                    start = line.find("error=")
+                    return name_of(pod), line[start if start >= 0 else 0 :].strip()[:200]
+    return None
 
 
 def logs_flowing(lab: Lab) -> Verdict:
@@ -211,6 +231,11 @@ def logs_flowing(lab: Lab) -> Verdict:
         return failed("obs.loki.answer_bad", service=where, reason=str(exc))
     minutes = conf["log_window_minutes"]
     if not streams:
+        agent, _ = _log_agent(lab)
+        push_error = _push_error(lab.cluster, agent) if agent is not None else None
+        if push_error is not None:
+            pod, line = push_error
+            return failed("obs.loki.push_failing", service=where, pod=pod, line=line)
         return pending("obs.loki.no_logs", service=where, minutes=minutes)
     namespaces = sorted({s.get("namespace", "?") for s in streams})
     return passed(

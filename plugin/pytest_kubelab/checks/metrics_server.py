@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..cluster import Obj, name_of
-from ..kubeapi import KubeApiError
+from ..kubeapi import Forbidden, KubeApiError
 from ..quantity import format_cpu, format_memory, parse_quantity
 from ..verdict import Verdict, failed, passed, pending
 from .workloads import workload_verdict
@@ -130,6 +130,8 @@ def metrics_api(lab: Lab) -> Verdict:
 def _metrics_list(lab: Lab, kind: str, namespace: str | None = None) -> list[Obj] | Verdict:
     try:
         return lab.cluster.list(kind, namespace)
+    except Forbidden:
+        raise  # a permissions problem, reported as such by lab.require
     except KubeApiError as exc:
         # 503 "the server is currently unable to handle the request" is what kubectl top
         # prints as "Metrics API not available".
