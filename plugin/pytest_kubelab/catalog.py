@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
-import yaml
+from . import yamlio
 
 LANGUAGES = ("ko", "en")
 DEFAULT_LANGUAGE = "ko"
@@ -30,7 +30,7 @@ def messages() -> Mapping[str, Mapping[str, str]]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
             continue
-        data = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+        data = yamlio.load(entry.read_text(encoding="utf-8")) or {}
         for key, texts in data.items():
             if key in merged:
                 raise CatalogError(f"message key {key!r} is defined twice ({entry.name})")

@@ -35,6 +35,26 @@ def namespace_of(obj: Mapping[str, Any]) -> str:
     return str((obj.get("metadata") or {}).get("namespace", ""))
 
 
+# Lists a lab run reads in nearly every namespace it grades. Fetching them once,
+# cluster-wide and in parallel, replaces one request per (kind, namespace) and lets
+# the first checkpoints evaluate a consistent snapshot. Secrets are left out on
+# purpose: they are read per namespace, only where a check needs them.
+SNAPSHOT: tuple[tuple[str, str | None], ...] = tuple(
+    (kind, None)
+    for kind in (
+        "Node",
+        "Namespace",
+        "Pod",
+        "Service",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "Event",
+        "HorizontalPodAutoscaler",
+    )
+)
+
+
 class ClusterReader:
     """Read-only access to one cluster, with a per-run cache of LIST answers."""
 
@@ -86,7 +106,8 @@ class ClusterReader:
     def exists(self, kind: str, namespace: str | None = None) -> bool:
         """Whether the API serves ``kind`` at all (e.g. the metrics API is registered)."""
         self._fetch(kind, namespace)
-        return (kind, namespace) not in self._missing
+        scope = namespace if resource_for(kind).namespaced else None
+        return (kind, scope) not in self._missing
 
     def events_for(self, namespace: str, names: Sequence[str]) -> Objects:
         """Events of ``namespace`` whose involved object is one of ``names``, oldest first."""
@@ -114,12 +135,19 @@ class ClusterReader:
         return self.api.service_proxy(namespace, service, path, query)
 
     def _fetch(self, kind: str, namespace: str | None) -> Objects:
+        resource = resource_for(kind)
+        if not resource.namespaced:
+            namespace = None  # one cache entry for a cluster-scoped kind, however asked
         key = (kind, namespace)
         with self._lock:
             cached = self._lists.get(key)
+            everywhere = self._lists.get((kind, None))
+            usable = everywhere is not None and (kind, None) not in self._missing
+            if cached is None and usable and namespace and resource.namespaced:
+                # A cluster-wide snapshot (see SNAPSHOT) answers every namespace's list.
+                cached = [obj for obj in everywhere or [] if namespace_of(obj) == namespace]
         if cached is not None:
             return cached
-        resource = resource_for(kind)
         data = self.api.get_json(resource.collection_path(namespace))
         items: Objects = [dict(i) for i in (data or {}).get("items") or []]
         for item in items:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from .cluster import ClusterReader
+from .cluster import SNAPSHOT, ClusterReader
 from .kubeapi import KubeApi
 from .kubeconfig import resolve
 from .lab import ClusterAccess, Lab
@@ -47,6 +47,8 @@ def lab_access(lab_settings: LabSettings) -> Iterator[ClusterAccess]:
         except Exception:  # the kubernetes client rejects the kubeconfig
             target = type(target)(target.kubeconfig, target.context, target.server, "unreadable")
     access = ClusterAccess(target, reader)
+    if reader is not None:
+        reader.prefetch(SNAPSHOT)  # parallel LISTs; failures surface in the checks that read
     yield access
     if reader is not None:
         reader.api.close()

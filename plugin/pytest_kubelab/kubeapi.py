@@ -58,6 +58,21 @@ class _Transient(KubeApiError):
         self.retry_after = retry_after
 
 
+class MalformedAnswer(json.JSONDecodeError):
+    """An answer that should be JSON is not (an HTML error page, a truncated body).
+
+    It is a ``JSONDecodeError``, so existing ``except ValueError`` still catches it;
+    ``lab.require`` turns an uncaught one into a failed verdict, because the cause is
+    what the cluster answered, not a fault in the grader.
+    """
+
+    def __init__(self, error: json.JSONDecodeError, status: int, content_type: str) -> None:
+        super().__init__(error.msg, error.doc, error.pos)
+        self.status = status
+        self.content_type = content_type
+        self.excerpt = " ".join(error.doc[:80].split())
+
+
 @dataclass(frozen=True)
 class Answer:
     """A raw HTTP answer: status, content type and body text."""
@@ -67,7 +82,11 @@ class Answer:
     text: str
 
     def json(self) -> Any:
-        return json.loads(self.text)
+        """The body parsed as JSON; raises :class:`MalformedAnswer` when it is not JSON."""
+        try:
+            return json.loads(self.text)
+        except json.JSONDecodeError as exc:
+            raise MalformedAnswer(exc, self.status, self.content_type) from None
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:

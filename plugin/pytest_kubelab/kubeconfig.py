@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from . import yamlio
+
 
 @dataclass(frozen=True)
 class Target:
@@ -35,7 +37,7 @@ def resolve(kubeconfig: Path | None, context: str | None) -> Target:
     if kubeconfig is None:
         return Target(None, context, None, "no-kubeconfig")
     try:
-        data = yaml.safe_load(kubeconfig.read_text(encoding="utf-8")) or {}
+        data = yamlio.load(kubeconfig.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):
         return Target(kubeconfig, context, None, "unreadable")
     name = context or data.get("current-context")

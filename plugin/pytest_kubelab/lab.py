@@ -10,7 +10,7 @@ import pytest
 
 from .catalog import render
 from .cluster import ClusterReader
-from .kubeapi import ClusterUnreachable, Forbidden, KubeApiError
+from .kubeapi import ClusterUnreachable, Forbidden, KubeApiError, MalformedAnswer
 from .kubeconfig import Target
 from .options import LabSettings
 from .probes import NodePorts
@@ -97,6 +97,15 @@ class Lab:
             return failed("api.forbidden", path=exc.path, reason=exc.reason)
         except KubeApiError as exc:
             return failed("api.error", path=exc.path, status=exc.status, reason=exc.reason)
+        except MalformedAnswer as exc:
+            # Only a body that is not JSON lands here; KeyError/TypeError stay grader errors,
+            # so checks must read shapes with answers.read_json / answers.dig.
+            return failed(
+                "answer.malformed",
+                status=exc.status,
+                content_type=exc.content_type or "-",
+                excerpt=exc.excerpt,
+            )
 
 
 def _unreachable(target: Target, exc: ClusterUnreachable) -> Verdict:

@@ -43,15 +43,18 @@ class PodProblem:
         return text
 
 
+def _entries(value: Any) -> list[dict[str, Any]]:
+    # Lists from the API hold objects; skip anything else (a null entry) instead of crashing.
+    return [entry for entry in value or [] if isinstance(entry, dict)]
+
+
 def _containers(pod: Mapping[str, Any]) -> list[dict[str, Any]]:
     status = pod.get("status") or {}
-    return list(status.get("initContainerStatuses") or []) + list(
-        status.get("containerStatuses") or []
-    )
+    return _entries(status.get("initContainerStatuses")) + _entries(status.get("containerStatuses"))
 
 
 def _condition(obj: Mapping[str, Any], kind: str) -> dict[str, Any] | None:
-    for condition in (obj.get("status") or {}).get("conditions") or []:
+    for condition in _entries((obj.get("status") or {}).get("conditions")):
         if condition.get("type") == kind:
             return dict(condition)
     return None
@@ -67,7 +70,7 @@ def is_ready(pod: Mapping[str, Any]) -> bool:
 
 def ready_counts(pod: Mapping[str, Any]) -> tuple[int, int]:
     """(ready containers, all containers), the READY column of ``kubectl get pods``."""
-    statuses = (pod.get("status") or {}).get("containerStatuses") or []
+    statuses = _entries((pod.get("status") or {}).get("containerStatuses"))
     total = len((pod.get("spec") or {}).get("containers") or []) or len(statuses)
     return sum(1 for s in statuses if s.get("ready")), total
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from . import yamlio
 from .catalog import LANGUAGES
 
 SPEC_FILENAME = "lab.yaml"
@@ -150,7 +151,7 @@ def _check_references(checkpoints: tuple[Checkpoint, ...], path: Path) -> None:
 def load_spec(path: Path) -> LabSpec:
     """Load and validate one ``lab.yaml`` (cached per path)."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yamlio.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise LabSpecError(f"{path}: not valid YAML: {exc}") from exc
     return parse_spec(raw, path)

@@ -24,7 +24,25 @@ from ..resources import RESOURCES, Resource, resource_at
 from .apps import Reply, answer
 from .scenario import Scenario
 
+# serve_forever's default 0.5 s poll makes every shutdown wait up to that long.
+POLL_INTERVAL = 0.05
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Discovery lists the short names, so `kubectl get hpa -A` / `svc` / `deploy` resolve.
+SHORT_NAMES = {
+    "Namespace": ["ns"],
+    "Node": ["no"],
+    "Pod": ["po"],
+    "Service": ["svc"],
+    "Endpoints": ["ep"],
+    "ConfigMap": ["cm"],
+    "Event": ["ev"],
+    "PersistentVolumeClaim": ["pvc"],
+    "Deployment": ["deploy"],
+    "StatefulSet": ["sts"],
+    "DaemonSet": ["ds"],
+    "ReplicaSet": ["rs"],
+    "HorizontalPodAutoscaler": ["hpa"],
+}
 
 
 @dataclass(frozen=True)
@@ -72,6 +90,23 @@ class SimState:
         self.log: list[LoggedRequest] = []
         self._lock = threading.Lock()
         self._counter = itertools.count(1)
+        self._faulted: set[str] = set()
+
+    def inject_fault(self, number: int, every: int, target: str) -> bool:
+        """Whether request ``number`` for ``target`` gets the injected error.
+
+        Every ``every``-th request fails, except the retry of a request that just
+        failed: real transient errors clear up, and with parallel clients a global
+        counter could otherwise fail one path until the client gives up.
+        """
+        with self._lock:
+            if target in self._faulted:
+                self._faulted.discard(target)
+                return False
+            if every and number % every == 0:
+                self._faulted.add(target)
+                return True
+        return False
 
     def record(self, method: str, path: str, query: str) -> int:
         with self._lock:
@@ -115,7 +150,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(405, status_body(405, "MethodNotAllowed", "the simulator is read-only"))
             return
         every = int(faults.get("error_every") or 0)
-        if every and number % every == 0:
+        if state.inject_fault(number, every, self.path):
             code = int(faults.get("error_status", 500))
             headers = {"Retry-After": str(faults.get("retry_after", 1))} if code == 429 else {}
             reason = "TooManyRequests" if code == 429 else "InternalError"
@@ -214,9 +249,26 @@ def route(scenario: Scenario, path: str, query: dict[str, str], handler: Any) ->
     if len(rest) >= 3 and resource.kind == "Pod" and rest[2] == "log":
         return _log(scenario, namespace or "", rest[1], query)
     if len(rest) == 1:
-        return _list(scenario, resource, namespace, query)
+        return _mangled(scenario, resource, _list(scenario, resource, namespace, query))
     obj = scenario.find(resource.kind, rest[1], namespace or "")
     return _json(obj) if obj is not None else _not_found(resource.plural, rest[1])
+
+
+def _mangled(scenario: Scenario, resource: Resource, reply: Reply) -> Reply:
+    """Apply the ``malformed: {Kind: html|truncated|text}`` fault to a LIST answer.
+
+    ``html`` is what a misconfigured proxy in front of the API server answers,
+    ``truncated`` a body cut off mid-stream, ``text`` valid JSON with a wrong content type.
+    """
+    mode = (scenario.faults.get("malformed") or {}).get(resource.kind)
+    if mode == "html":
+        page = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+        return Reply(200, "text/html", page)
+    if mode == "truncated":
+        return Reply(reply.status, reply.content_type, reply.body[: len(reply.body) // 2])
+    if mode == "text":
+        return Reply(reply.status, "text/plain", reply.body)
+    return reply
 
 
 def _metrics_unavailable(scenario: Scenario, resource: Resource) -> Reply | None:
@@ -350,6 +402,7 @@ def _discovery(parts: list[str]) -> Reply | None:
                     "namespaced": r.namespaced,
                     "kind": r.kind,
                     "verbs": ["get", "list"],
+                    "shortNames": SHORT_NAMES.get(r.kind, []),
                 }
                 for r in RESOURCES.values()
                 if r.group_version == group_version
@@ -362,5 +415,7 @@ def serve(scenario: Scenario) -> tuple[_Server, SimState]:
     """Start the API server on 127.0.0.1 with an OS-chosen port, in a daemon thread."""
     state = SimState(scenario)
     server = _Server(state)
-    threading.Thread(target=server.serve_forever, name="kubelab-sim-api", daemon=True).start()
+    threading.Thread(
+        target=server.serve_forever, args=(POLL_INTERVAL,), name="kubelab-sim-api", daemon=True
+    ).start()
     return server, state

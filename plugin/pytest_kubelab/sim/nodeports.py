@@ -91,7 +91,8 @@ class NodePortStandIns:
                     continue
                 server = _AppServer(scenario, key, node_port in hang)
                 self._servers.append(server)
-                threading.Thread(target=server.serve_forever, daemon=True).start()
+                # A short poll interval: stop() waits for it once per stand-in.
+                threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
                 self.mapping[node_port] = int(server.server_address[1])
 
     def stop(self) -> None:

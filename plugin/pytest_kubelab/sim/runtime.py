@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +16,13 @@ from .scenario import Scenario, load_scenario
 
 # A recognisable fake credential: leak self-tests look for it in everything a run writes.
 SIM_TOKEN = "kubelab-sim-token-2f6c1d9e8b7a4c3f"
+
+# When set, a stopping simulation writes its request log there as JSON, so a self-test
+# can prove from outside an inner pytest run that grading only ever sent GETs.
+REQUEST_LOG_ENV = "KUBELAB_SIM_LOG"
+# When set, every API request of the simulation is delayed by this many milliseconds
+# (benchmarks: a real API server answers in about 5-30 ms, the simulator in under 1 ms).
+LATENCY_ENV = "KUBELAB_SIM_LATENCY_MS"
 
 
 def write_kubeconfig(path: Path, server: str, context: str) -> None:
@@ -51,7 +60,18 @@ class SimulatedCluster:
     def request_log(self) -> list[tuple[str, str]]:
         return [(r.method, r.path) for r in (self.state.log if self.state else [])]
 
+    def write_request_log(self, path: Path) -> None:
+        """Write every request the API server saw as ``[{method, path, query}, ...]``."""
+        entries = [
+            {"method": r.method, "path": r.path, "query": r.query}
+            for r in (list(self.state.log) if self.state else [])
+        ]
+        path.write_text(json.dumps(entries), encoding="utf-8")
+
     def stop(self) -> None:
+        target = os.environ.get(REQUEST_LOG_ENV)
+        if target:
+            self.write_request_log(Path(target))
         self.nodeports.stop()
         for item in self._cleanup:
             close = getattr(item, "shutdown", None)
@@ -72,6 +92,9 @@ class SimulatedCluster:
 def start(name: str, workdir: Path | None = None) -> SimulatedCluster:
     """Load scenario ``name`` and serve it; the kubeconfig goes to a temporary folder."""
     scenario = load_scenario(name)
+    latency = os.environ.get(LATENCY_ENV)
+    if latency:
+        scenario.faults["latency_ms"] = float(latency)
     cleanup: list[object] = []
     if workdir is None:
         tmp = tempfile.TemporaryDirectory(prefix="kubelab-sim-")

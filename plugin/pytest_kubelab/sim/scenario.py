@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from .. import yamlio
 from ..cluster import labels_of, name_of, namespace_of
 from ..podstatus import is_ready
 from ..resources import RESOURCES
@@ -125,8 +126,8 @@ def deep_merge(base: Any, patch: Any) -> Any:
 def _read(relative: str) -> dict[str, Any]:
     entry = _folder().joinpath(relative)
     try:
-        data = yaml.safe_load(entry.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+        data = yamlio.load(entry.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # missing, a folder, or a name the filesystem rejects
         raise ScenarioError(f"scenario file {relative} does not exist") from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{relative}: not valid YAML: {exc}") from None
@@ -249,7 +250,30 @@ def load_scenario(name: str) -> Scenario:
         raise ScenarioError(
             f"unknown scenario {name!r}; available: {', '.join(available_scenarios())}"
         )
+    return scenario_from_data(name, _read(f"{name}.yaml"))
+
+
+def parse_scenario(text: str, name: str = "inline") -> Scenario:
+    """Load a scenario from YAML text (includes still resolve to the packaged files)."""
+    try:
+        data = yamlio.load(text)
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{name}.yaml: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{name}.yaml: the top level must be a mapping")
+    return scenario_from_data(name, data)
+
+
+def scenario_from_data(name: str, data: Mapping[str, Any]) -> Scenario:
+    """Build a scenario from parsed YAML; any malformed entry becomes a :class:`ScenarioError`."""
     scenario = Scenario(name=name)
-    _apply(scenario, _read(f"{name}.yaml"), f"{name}.yaml")
-    _synthesize_endpoints(scenario)
+    try:
+        _apply(scenario, data, f"{name}.yaml")
+        _synthesize_endpoints(scenario)
+    except ScenarioError:
+        raise
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
+        # A wrong type somewhere in hand-written YAML (a string where a list belongs):
+        # name the file so the author finds it, instead of a bare traceback.
+        raise ScenarioError(f"{name}.yaml: malformed entry ({type(exc).__name__}: {exc})") from exc
     return scenario

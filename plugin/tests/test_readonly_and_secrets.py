@@ -1,0 +1,77 @@
+"""Proofs over EVERY scenario: grading is read-only and never writes a secret anywhere.
+
+Each scenario is graded once in a subprocess, exactly as a student would run it, with
+the HTML report, the JUnit XML, the grade JSON and verbose terminal output all on. The
+simulator's request log (exported through ``KUBELAB_SIM_LOG``) must hold GETs only, and
+none of the outputs may contain a Secret value of that scenario or the kubeconfig token
+(values the lab text publishes, quoted in the static message catalog, excepted).
+New scenarios are covered automatically.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pytest_kubelab.catalog import messages
+from pytest_kubelab.sim.runtime import REQUEST_LOG_ENV, SIM_TOKEN
+from pytest_kubelab.sim.scenario import available_scenarios, load_scenario
+
+from .conftest import LabRun
+
+
+@pytest.mark.parametrize("scenario", available_scenarios())
+def test_grading_is_read_only_and_leaks_no_secret(
+    scenario: str,
+    run_lab: Callable[..., LabRun],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    log_path = tmp_path / "requests.json"
+    html, junit = tmp_path / "report.html", tmp_path / "junit.xml"
+    monkeypatch.setenv(REQUEST_LOG_ENV, str(log_path))
+    run = run_lab(
+        scenario,
+        "--lab-wait",
+        "1",
+        "-v",
+        "-rA",
+        "--html",
+        str(html),
+        "--self-contained-html",
+        "--junitxml",
+        str(junit),
+    )
+    assert run.grade, run.text
+    assert "error" not in run.outcomes().values(), run.text
+
+    requests = json.loads(log_path.read_text(encoding="utf-8"))
+    writes = [r for r in requests if r["method"] != "GET"]
+    assert writes == [], writes
+    if not load_scenario(scenario).faults.get("unreachable"):
+        assert requests, "the simulator saw no request at all"
+
+    outputs = {
+        "terminal": run.text,
+        "grade JSON": json.dumps(run.grade, ensure_ascii=False),
+        "HTML report": html.read_text(encoding="utf-8"),
+        "JUnit XML": junit.read_text(encoding="utf-8"),
+    }
+    # Values the lab text itself publishes (admin123, the chart default prom-operator) sit in
+    # the static message catalog as instructions; they are not read from the cluster, so
+    # only values absent from every catalog template count as secrets here.
+    templates = [text for texts in messages().values() for text in texts.values()]
+    secrets = [
+        value
+        for value in [*load_scenario(scenario).secret_values(), SIM_TOKEN]
+        if not any(value in template for template in templates)
+    ]
+    leaks = [
+        f"{where} contains a secret value of length {len(secret)}"
+        for where, text in outputs.items()
+        for secret in secrets
+        if secret in text
+    ]
+    assert leaks == []
