@@ -22,6 +22,7 @@ class Result:
     outcome: str
     message: str = ""
     hint: str = ""
+    details: tuple[str, ...] = ()  # e.g. the right-sizing table; shown in the report
 
     @property
     def earned(self) -> int:

@@ -49,6 +49,7 @@ class Row:
     message: str
     hint: str
     diagnostics: tuple[tuple[str, str], ...]
+    details: tuple[str, ...] = ()
 
 
 def _text(value: str) -> str:
@@ -101,6 +102,7 @@ class HtmlReport:
             message=result.message if result else "",
             hint=checkpoint.hint_in(self.lang),
             diagnostics=_sections(found),
+            details=result.details if result else (),
         )
         report.kubelab_row = row  # type: ignore[attr-defined]
         if row.diagnostics:
@@ -337,6 +339,9 @@ class HtmlReport:
             label = "report.what_wrong" if row.outcome != "passed" else "report.what_seen"
             parts.append(f'<p class="kl-label">{self.t(label)}</p>')
             parts.append(f'<p class="kl-message">{_text(row.message)}</p>')
+        if row.details:
+            parts.append(f'<p class="kl-label">{self.t("report.details")}</p>')
+            parts.append(f'<pre class="kl-details">{html.escape(chr(10).join(row.details))}</pre>')
         if row.outcome != "passed":
             parts.append(f'<p class="kl-label">{self.t("report.what_next")}</p>')
             parts.append(f'<p class="kl-hint">{_text(row.hint)}</p>')

@@ -27,7 +27,7 @@ from .redact import redact
 from .session import CHECKPOINT_KEY, GRADEBOOK_KEY, NODEPORT_MAP_KEY, SETTINGS_KEY, SPEC_KEY
 from .simulation import SimulationHandle, start_simulation
 from .spec import LabSpec, LabSpecError, find_spec_for, load_spec
-from .verdict import CheckpointFailed
+from .verdict import CheckpointFailed, Verdict
 
 SIM_KEY = pytest.StashKey[SimulationHandle]()
 
@@ -187,7 +187,7 @@ def pytest_runtest_makereport(
     if report.when == "call" and report.passed:
         verdict = item.stash.get(VERDICT_KEY, None)
         message = redact(verdict.render(lang)) if verdict else ""
-        result = Result(checkpoint, "passed", message, hint)
+        result = Result(checkpoint, "passed", message, hint, _details(verdict))
     elif report.skipped and report.when in ("setup", "call"):
         result = Result(checkpoint, "skipped", redact(_skip_reason(report)), hint)
         if isinstance(report.longrepr, tuple):
@@ -197,7 +197,8 @@ def pytest_runtest_makereport(
     elif report.failed and call.excinfo is not None:
         if isinstance(call.excinfo.value, CheckpointFailed):
             message = redact(str(call.excinfo.value.msg))
-            result = Result(checkpoint, "failed", message, hint)
+            details = _details(call.excinfo.value.verdict)
+            result = Result(checkpoint, "failed", message, hint, details)
             report.longrepr = f"{message}\n\n{render('label.hint', lang)}: {hint}"
             found = diagnostics.for_failure(item, call.excinfo.value.verdict, lang)
             if found is not None:
@@ -205,6 +206,9 @@ def pytest_runtest_makereport(
         else:
             error = redact(f"{call.excinfo.typename}: {call.excinfo.value}")
             result = Result(checkpoint, "error", render("grader.error", lang, error=error), hint)
+    if result is not None and result.details:
+        # A report section reaches the terminal (-rA) and pytest-html's log.
+        report.sections.append((f"kubelab: {checkpoint.id}", "\n".join(result.details)))
     _redact_report(report)
     if result is not None:
         book.record(result)
@@ -218,6 +222,10 @@ def pytest_runtest_makereport(
             ]
         )
     return report
+
+
+def _details(verdict: Verdict | None) -> tuple[str, ...]:
+    return tuple(redact(line) for line in verdict.details) if verdict else ()
 
 
 def _redact_report(report: pytest.TestReport) -> None:

@@ -63,6 +63,11 @@ def about(verdict: Verdict, *subjects: Subject) -> Verdict:
     return replace(verdict, subjects=verdict.subjects + subjects)
 
 
+def with_details(verdict: Verdict, lines: tuple[str, ...]) -> Verdict:
+    """Attach extra lines (e.g. a table) that the report shows beside the message."""
+    return replace(verdict, details=verdict.details + lines)
+
+
 def first_problem(*verdicts: Verdict) -> Verdict | None:
     """Return the first verdict that is not a pass (terminal failures before pending ones)."""
     for wanted in (State.FAIL, State.PENDING):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .. import allocation
 from ..kubeapi import KubeApiError
 from ..quantity import format_cpu, format_memory, parse_quantity
-from ..verdict import Verdict, failed, passed, pending
+from ..verdict import Verdict, failed, passed, pending, with_details
 from .metrics_server import Usage, deployment_pods_usage
 
 if TYPE_CHECKING:
@@ -155,5 +155,4 @@ def rightsizing(lab: Lab) -> Verdict:
         )
     if missing:
         return pending("cost.rightsizing_no_usage", missing=", ".join(missing))
-    verdict = passed("cost.rightsizing_ok", table=" || ".join(rows[1:]))
-    return Verdict(verdict.state, verdict.key, verdict.params, tuple(rows))
+    return with_details(passed("cost.rightsizing_ok", table=" || ".join(rows[1:])), tuple(rows))

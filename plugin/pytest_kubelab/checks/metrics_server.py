@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..cluster import Obj, name_of
 from ..kubeapi import Forbidden, KubeApiError
 from ..quantity import format_cpu, format_memory, parse_quantity
-from ..verdict import Verdict, failed, passed, pending
+from ..verdict import Verdict, failed, passed, pending, with_details
 from .workloads import workload_verdict
 
 if TYPE_CHECKING:
@@ -150,11 +150,7 @@ def top_nodes(lab: Lab) -> Verdict:
     params = {"nodes": len(nodes), "usage": ", ".join(rows), "missing": ", ".join(missing)}
     verdict = pending("cost.metrics.top_nodes_missing", **params) if missing else None
     verdict = verdict or passed("cost.metrics.top_nodes_ok", **params)
-    return _with_details(verdict, ("NODE: CPU/MEMORY", *rows))
-
-
-def _with_details(verdict: Verdict, lines: tuple[str, ...]) -> Verdict:
-    return Verdict(verdict.state, verdict.key, verdict.params, lines, verdict.subjects)
+    return with_details(verdict, ("NODE: CPU/MEMORY", *rows))
 
 
 def deployment_pods_usage(
@@ -194,6 +190,6 @@ def pod_usage_check(lab: Lab) -> Verdict:
         return pending(
             "cost.metrics.pod_usage_missing", missing=", ".join(sorted(missing)), **params
         )
-    return _with_details(
+    return with_details(
         passed("cost.metrics.pod_usage_ok", pods=len(pods), **params), ("POD: CPU/MEMORY", *rows)
     )

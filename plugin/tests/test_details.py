@@ -1,0 +1,28 @@
+"""Verdict details (the right-sizing table) reach the terminal (-rA) and the HTML report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+def test_rightsizing_table_is_attached_everywhere(
+    run_lab: Callable[..., Any], lab_copy: Any
+) -> None:
+    html = lab_copy / "report.html"
+    run = run_lab(
+        "complete",
+        "-m",
+        "step6",
+        "-rA",
+        f"--html={html}",
+        "--self-contained-html",
+        f"--junitxml={junit}",
+        labs=("lab1_kubecost",),
+    )
+    assert run.outcomes()["cost.6.rightsizing"] == "passed"
+    header = "DEPLOYMENT | REQUEST cpu/mem | USAGE avg/pod | SUGGESTED request | limit | KUBECOST"
+    assert "kubelab: cost.6.rightsizing" in run.text
+    assert header in run.text
+    assert "production/web-app | 200m/256Mi |" in run.text
+    assert "SUGGESTED request" in html.read_text(encoding="utf-8")
