@@ -17,7 +17,6 @@ def test_rightsizing_table_is_attached_everywhere(
         "-rA",
         f"--html={html}",
         "--self-contained-html",
-        f"--junitxml={junit}",
         labs=("lab1_kubecost",),
     )
     assert run.outcomes()["cost.6.rightsizing"] == "passed"
