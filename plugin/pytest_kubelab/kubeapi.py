@@ -58,7 +58,7 @@ class _Transient(KubeApiError):
         self.retry_after = retry_after
 
 
-class MalformedAnswer(json.JSONDecodeError):
+class NotJsonAnswer(json.JSONDecodeError):
     """An answer that should be JSON is not (an HTML error page, a truncated body).
 
     It is a ``JSONDecodeError``, so existing ``except ValueError`` still catches it;
@@ -82,11 +82,11 @@ class Answer:
     text: str
 
     def json(self) -> Any:
-        """The body parsed as JSON; raises :class:`MalformedAnswer` when it is not JSON."""
+        """The body parsed as JSON; raises :class:`NotJsonAnswer` when it is not JSON."""
         try:
             return json.loads(self.text)
         except json.JSONDecodeError as exc:
-            raise MalformedAnswer(exc, self.status, self.content_type) from None
+            raise NotJsonAnswer(exc, self.status, self.content_type) from None
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:

@@ -10,7 +10,7 @@ import pytest
 
 from .catalog import render
 from .cluster import ClusterReader
-from .kubeapi import ClusterUnreachable, Forbidden, KubeApiError, MalformedAnswer
+from .kubeapi import ClusterUnreachable, Forbidden, KubeApiError, NotJsonAnswer
 from .kubeconfig import Target
 from .options import LabSettings
 from .probes import NodePorts
@@ -97,9 +97,9 @@ class Lab:
             return failed("api.forbidden", path=exc.path, reason=exc.reason)
         except KubeApiError as exc:
             return failed("api.error", path=exc.path, status=exc.status, reason=exc.reason)
-        except MalformedAnswer as exc:
+        except NotJsonAnswer as exc:
             # Only a body that is not JSON lands here; KeyError/TypeError stay grader errors,
-            # so checks must read shapes with answers.read_json / answers.dig.
+            # so checks read app answers through pytest_kubelab.readers, which never raise them.
             return failed(
                 "answer.malformed",
                 status=exc.status,
