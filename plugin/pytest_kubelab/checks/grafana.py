@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 
 from .. import probes
 from ..kubeapi import Answer
-from ..verdict import Verdict, failed
+from ..readers import MalformedAnswer
+from ..readers import grafana as answers
+from ..verdict import Verdict, failed, pending
 
 if TYPE_CHECKING:
     from ..lab import Lab
@@ -65,3 +67,36 @@ def get(
     """GET ``path`` on Grafana's NodePort, authenticated when ``creds`` are given."""
     url = lab.nodeports.url(int(lab.expected["grafana"]["node_port"]), path)
     return probes.http_get(url, auth=creds.auth() if creds else None, params=params)
+
+
+def _gone(lab: Lab, answer: probes.NoAnswer) -> Verdict:
+    return pending(
+        "obs.grafana.gone", port=lab.expected["grafana"]["node_port"], reason=answer.reason
+    )
+
+
+def datasources(lab: Lab, creds: Credentials) -> list[answers.Datasource] | Verdict:
+    """Grafana's datasources (``/api/datasources``), or the verdict that explains why not."""
+    answer = get(lab, "/api/datasources", creds)
+    if isinstance(answer, probes.NoAnswer):
+        return _gone(lab, answer)
+    try:
+        return answers.read_datasources(answer.text)
+    except MalformedAnswer as exc:
+        return failed(
+            "obs.grafana.api_bad", path="/api/datasources", status=answer.status, reason=str(exc)
+        )
+
+
+def datasource_health(lab: Lab, creds: Credentials, source: answers.Datasource) -> Verdict | str:
+    """Run Grafana's health check of ``source``: its message when healthy, else a verdict."""
+    answer = get(lab, f"/api/datasources/uid/{source.uid}/health", creds)
+    if isinstance(answer, probes.NoAnswer):
+        return _gone(lab, answer)
+    try:
+        healthy, message = answers.read_datasource_health(answer.text)
+    except MalformedAnswer as exc:
+        healthy, message = False, str(exc)
+    if healthy:
+        return message or "ok"
+    return failed("obs.grafana.datasource_unhealthy", name=source.name, reason=message or "-")

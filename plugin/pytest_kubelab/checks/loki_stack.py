@@ -9,12 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .. import probes
 from ..catalog import render
 from ..cluster import ClusterReader, Obj, labels_of, name_of
 from ..podstatus import is_ready
 from ..readers import MalformedAnswer
-from ..readers import grafana as grafana_answers
 from ..readers import loki as loki_answers
 from ..verdict import Verdict, failed, passed, pending
 from . import grafana
@@ -152,15 +150,9 @@ def grafana_loki_datasource(lab: Lab) -> Verdict:
     if isinstance(creds, Verdict):
         return creds
     conf, namespace = lab.expected["grafana"], lab.expected["namespace"]
-    answer = grafana.get(lab, "/api/datasources", creds)
-    if isinstance(answer, probes.NoAnswer):
-        return pending("obs.grafana.gone", port=conf["node_port"], reason=answer.reason)
-    try:
-        datasources = grafana_answers.read_datasources(answer.text)
-    except MalformedAnswer as exc:
-        return failed(
-            "obs.grafana.api_bad", path="/api/datasources", status=answer.status, reason=str(exc)
-        )
+    datasources = grafana.datasources(lab, creds)
+    if isinstance(datasources, Verdict):
+        return datasources
     loki = [d for d in datasources if d.type == "loki"]
     if not loki:
         defaults = _default_datasources(lab.cluster, namespace, conf["datasource_label"])
@@ -176,16 +168,10 @@ def grafana_loki_datasource(lab: Lab) -> Verdict:
             )
         return pending("obs.loki.no_datasource", seen=seen)
     source = loki[0]
-    health = grafana.get(lab, f"/api/datasources/uid/{source.uid}/health", creds)
-    if isinstance(health, probes.NoAnswer):
-        return pending("obs.grafana.gone", port=conf["node_port"], reason=health.reason)
-    try:
-        healthy, message = grafana_answers.read_datasource_health(health.text)
-    except MalformedAnswer as exc:
-        healthy, message = False, str(exc)
-    if not healthy:
-        return failed("obs.grafana.datasource_unhealthy", name=source.name, reason=message or "-")
-    return passed("obs.loki.datasource_ok", name=source.name, message=message or "ok")
+    health = grafana.datasource_health(lab, creds, source)
+    if isinstance(health, Verdict):
+        return health
+    return passed("obs.loki.datasource_ok", name=source.name, message=health)
 
 
 def _push_error(cluster: ClusterReader, agent: Mapping[str, Any]) -> tuple[str, str] | None:

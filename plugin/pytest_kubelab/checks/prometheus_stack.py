@@ -164,29 +164,17 @@ def dashboards(lab: Lab) -> Verdict:
     if isinstance(creds, Verdict):
         return creds
     conf = lab.expected["grafana"]
-    answer = grafana.get(lab, "/api/datasources", creds)
-    if isinstance(answer, probes.NoAnswer):
-        return pending("obs.grafana.gone", port=conf["node_port"], reason=answer.reason)
-    try:
-        datasources = grafana_answers.read_datasources(answer.text)
-    except MalformedAnswer as exc:
-        return failed(
-            "obs.grafana.api_bad", path="/api/datasources", status=answer.status, reason=str(exc)
-        )
+    datasources = grafana.datasources(lab, creds)
+    if isinstance(datasources, Verdict):
+        return datasources
     prometheus = [d for d in datasources if d.type == "prometheus"]
     if not prometheus:
         seen = ", ".join(f"{d.name} ({d.type})" for d in datasources) or "-"
         return failed("obs.grafana.no_prometheus_datasource", seen=seen)
     source = next((d for d in prometheus if d.is_default), prometheus[0])
-    health = grafana.get(lab, f"/api/datasources/uid/{source.uid}/health", creds)
-    if isinstance(health, probes.NoAnswer):
-        return pending("obs.grafana.gone", port=conf["node_port"], reason=health.reason)
-    try:
-        healthy, message = grafana_answers.read_datasource_health(health.text)
-    except MalformedAnswer as exc:
-        healthy, message = False, str(exc)
-    if not healthy:
-        return failed("obs.grafana.datasource_unhealthy", name=source.name, reason=message or "-")
+    health = grafana.datasource_health(lab, creds, source)
+    if isinstance(health, Verdict):
+        return health
     search = grafana.get(lab, "/api/search", creds, params={"type": "dash-db"})
     if isinstance(search, probes.NoAnswer):
         return pending("obs.grafana.gone", port=conf["node_port"], reason=search.reason)
