@@ -8,14 +8,14 @@ that ``--lab-sim`` starts.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Generator, Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from . import diagnostics, html_report, markers
-from .catalog import render
+from .catalog import messages, render
 from .fixtures import lab, lab_access, lab_deadline, lab_settings  # noqa: F401
 from .grading import GradeBook, Result
 from .kubeconfig import resolve
@@ -23,7 +23,7 @@ from .lab import VERDICT_KEY
 from .options import add_options, read_settings
 from .provision.hook import provision_session
 from .provision.options import add_provision_options
-from .redact import redact
+from .redact import REDACTOR, redact
 from .session import CHECKPOINT_KEY, GRADEBOOK_KEY, NODEPORT_MAP_KEY, SETTINGS_KEY, SPEC_KEY
 from .simulation import SimulationHandle, start_simulation
 from .spec import LabSpec, LabSpecError, find_spec_for, load_spec
@@ -125,6 +125,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         lab_items.append(item)
     if not lab_items:
         return
+    _publish_lab_texts(spec_order)
     # Lab order (step, then lab.yaml order), whatever the file order; other tests keep their slots.
     ordered = iter(
         sorted(
@@ -144,6 +145,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_collection_finish(session: pytest.Session) -> None:
     # --lab-provision builds the selected steps once the selection (-m/-k) is final.
     provision_session(session)
+
+
+def _publish_lab_texts(spec_paths: Iterable[Path]) -> None:
+    # What the lab itself prints (its documented password, its commands) is public:
+    # the redactor must not mask it inside a fix command a student has to run.
+    for texts in messages().values():
+        for text in texts.values():
+            REDACTOR.publish(text)
+    for path in spec_paths:
+        REDACTOR.publish(path.read_text(encoding="utf-8"))
 
 
 def _spec_for(item: pytest.Item) -> LabSpec:

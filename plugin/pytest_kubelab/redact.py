@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 import threading
 from collections.abc import Iterable, Mapping
@@ -35,13 +36,15 @@ _KUBECONFIG_USER_FIELDS = (
     "client-certificate-data",
 )
 
-_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+# (pattern, replacement, whether a published value in the last group stays visible)
+_PATTERNS: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     # Authorization headers first: the generic "key: value" rule would keep the scheme only.
     (
         re.compile(r"(?i)(authorization\s*[:=]\s*)(bearer|basic|token)?\s*[^\s,;\"'`)\]}<>]+"),
         r"\1\2 " + MASK,
+        False,
     ),
-    (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}"), r"\1 " + MASK),
+    (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}"), r"\1 " + MASK, False),
     # key=value / key: value / "key": "value" for credential-like keys.
     (
         re.compile(
@@ -49,9 +52,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
             r"[\w.-]*[\"']?\s*[:=]\s*[\"']?)([^\s\"'`,;&)\]}<>]+)"
         ),
         r"\1" + MASK,
+        True,
     ),
     # JSON Web Tokens (service-account tokens).
-    (re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"), MASK),
+    (re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"), MASK, False),
     # Long base64 runs with mixed case and digits; hex digests (all lower case) stay readable.
     (
         re.compile(
@@ -59,16 +63,39 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
             r"(?=[A-Za-z0-9+/]*[0-9])[A-Za-z0-9+/]{40,}={0,2}"
         ),
         MASK,
+        False,
     ),
 )
 
 
+# What separates words in published text: a value counts as published only when it
+# stands as a whole token there (`--set grafana.adminPassword=admin123` publishes
+# "admin123", but not "admin" or "123").
+_TOKEN_SPLIT = re.compile(r"[\s`'\"=:,;()\[\]{}<>|/]+")
+
+
 class Redactor:
-    """Masks known secret values and credential-looking text."""
+    """Masks known secret values and credential-looking text.
+
+    Values that the lab itself publishes (in the message catalog or a ``lab.yaml``,
+    e.g. the lab's documented Grafana password ``admin123``) are left visible: they
+    are public already, and masking them would break the very fix command a student
+    must run.
+    """
 
     def __init__(self) -> None:
         self._known: set[str] = set()
+        self._published: set[str] = set()
         self._lock = threading.Lock()
+
+    def publish(self, text: str) -> None:
+        """Record ``text`` as public (lab text, catalog): its tokens are never masked."""
+        tokens = {t for t in _TOKEN_SPLIT.split(text) if t}
+        with self._lock:
+            self._published |= tokens
+
+    def _is_published(self, value: str) -> bool:
+        return value.strip() in self._published
 
     def remember(self, value: str) -> None:
         """Mask ``value`` (and its base64 form) from now on."""
@@ -115,13 +142,23 @@ class Redactor:
         if not text:
             return text
         with self._lock:
-            known = sorted(self._known, key=len, reverse=True)
+            known = sorted(
+                (v for v in self._known if not self._is_published(v)), key=len, reverse=True
+            )
         for value in known:
             if value in text:
                 text = text.replace(value, MASK)
-        for pattern, replacement in _PATTERNS:
-            text = pattern.sub(replacement, text)
+        for pattern, replacement, exempt in _PATTERNS:
+            if exempt:
+                text = pattern.sub(functools.partial(self._mask, replacement=replacement), text)
+            else:
+                text = pattern.sub(replacement, text)
         return text
+
+    def _mask(self, match: re.Match[str], replacement: str) -> str:
+        if self._is_published(match.group(match.lastindex or 0)):
+            return match.group(0)
+        return match.expand(replacement)
 
 
 def _decoded(encoded: str) -> str:

@@ -80,3 +80,22 @@ def test_missing_kubeconfig_is_ignored(tmp_path: Path) -> None:
 def test_masking_keeps_the_markup_around_a_value() -> None:
     masked = Redactor()("run `helm install x --set grafana.adminPassword=admin123` (then wait)")
     assert masked == f"run `helm install x --set grafana.adminPassword={MASK}` (then wait)"
+
+
+def test_values_the_lab_publishes_stay_visible() -> None:
+    redactor = Redactor()
+    redactor.publish("install again with `--set grafana.adminPassword=admin123`")
+    redactor.remember("admin123")  # the student's Secret holds the documented password
+    redactor.remember("s3cr3t-from-the-cluster")
+    text = "use --set grafana.adminPassword=admin123; Secret has password=s3cr3t-from-the-cluster"
+    shown = redactor(text)
+    assert "adminPassword=admin123" in shown  # the fix command stays usable
+    assert "s3cr3t-from-the-cluster" not in shown
+    assert "password=********" in shown
+
+
+def test_published_words_never_unmask_authorization_headers() -> None:
+    redactor = Redactor()
+    redactor.publish("Authorization: Bearer kubelab-sim-token-2f6c1d9e8b7a4c3f")
+    shown = redactor("Authorization: Bearer kubelab-sim-token-2f6c1d9e8b7a4c3f")
+    assert "kubelab-sim-token" not in shown
