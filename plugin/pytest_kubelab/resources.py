@@ -39,6 +39,7 @@ RESOURCES: dict[str, Resource] = {
         Resource("Pod", "v1", "pods", True),
         Resource("Service", "v1", "services", True),
         Resource("Endpoints", "v1", "endpoints", True),
+        Resource("EndpointSlice", "discovery.k8s.io/v1", "endpointslices", True),
         Resource("Secret", "v1", "secrets", True),
         Resource("ConfigMap", "v1", "configmaps", True),
         Resource("Event", "v1", "events", True),

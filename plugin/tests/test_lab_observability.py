@@ -46,7 +46,10 @@ RANDOM_PASSWORD = "Xq7vN2kLp9RtW4zB8sDf3GhJ6mYc1QeA5uTiOo0P"  # obs-variations' 
 Runner = Callable[..., LabRun]
 
 
-@pytest.mark.parametrize("scenario", ["complete", "obs-variations", "obs-variations-jaeger-v1"])
+@pytest.mark.parametrize(
+    "scenario",
+    ["complete", "obs-variations", "obs-variations-jaeger-v1", "obs-variations-endpointslices"],
+)
 def test_correct_installs_pass_everything(run_lab: Runner, scenario: str) -> None:
     run = run_lab(scenario, "-vv", "-rA", "--lab-lang", "en", labs=LAB)
     assert run.outcomes() == dict.fromkeys(ALL, "passed"), run.text
@@ -58,6 +61,9 @@ def test_correct_installs_pass_everything(run_lab: Runner, scenario: str) -> Non
         assert "v2" in run.checkpoint("obs.4.jaeger-ready")["message"]
         assert RANDOM_PASSWORD not in run.text
         assert RANDOM_PASSWORD not in str(run.grade)
+    if scenario == "obs-variations-endpointslices":
+        # Read from the three EndpointSlice endpoints, since the Endpoints API is not served.
+        assert "with 3 ready endpoint addresses" in run.checkpoint("obs.5.web-service")["message"]
     if scenario == "obs-variations-jaeger-v1":
         assert "/api/services" in run.checkpoint("obs.4.jaeger-api")["message"]
         assert "v1 all-in-one" in run.checkpoint("obs.4.jaeger-ready")["message"]

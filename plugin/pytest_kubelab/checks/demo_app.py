@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import probes
-from ..cluster import labels_of, name_of
+from ..cluster import Obj, labels_of, name_of
 from ..podstatus import is_ready
 from ..quantity import same_quantity
 from ..verdict import Subject, Verdict, about, failed, passed, pending
@@ -100,8 +100,7 @@ def web_service(lab: Lab) -> Verdict:
         return failed("obs.service.wrong_nodeport", service=where, port=port, seen=seen)
     selector = spec.get("selector") or {}
     selected = lab.cluster.list("Pod", ns, dict(selector)) if selector else []
-    endpoints = lab.cluster.get("Endpoints", name, ns) or {}
-    ready = sum(len(s.get("addresses") or []) for s in endpoints.get("subsets") or [])
+    ready = ready_endpoints(lab, ns, name, selected)
     shown_selector = ",".join(f"{k}={v}" for k, v in selector.items()) or "-"
     if not selected:
         deployment = lab.cluster.get("Deployment", conf["deployment"], ns) or {}
@@ -150,3 +149,27 @@ def web_reachable(lab: Lab) -> Verdict:
         return passed("obs.demo.reachable", port=port)
     snippet = " ".join(answer.text.split())[:80]
     return failed("obs.demo.unexpected_page", port=port, status=answer.status, seen=snippet or "-")
+
+
+def ready_endpoints(lab: Lab, namespace: str, service: str, selected: list[Obj]) -> int:
+    """How many ready addresses the Service has, as kube-proxy sees them.
+
+    Endpoints is deprecated since Kubernetes 1.33 in favour of EndpointSlices; read
+    Endpoints first (still served everywhere), then the Service's slices, and only when
+    the API serves neither, count the Ready pods the selector picks, as the controller would.
+    """
+    endpoints = lab.cluster.get("Endpoints", service, namespace)
+    if endpoints is not None:
+        return sum(len(s.get("addresses") or []) for s in endpoints.get("subsets") or [])
+    slices = lab.cluster.list("EndpointSlice", namespace, {"kubernetes.io/service-name": service})
+    if slices:
+        return sum(
+            1
+            for piece in slices
+            for endpoint in piece.get("endpoints") or []
+            if (endpoint.get("conditions") or {}).get("ready", True)
+        )
+    served = lab.cluster.exists("Endpoints", namespace) or lab.cluster.exists(
+        "EndpointSlice", namespace
+    )
+    return 0 if served else sum(1 for pod in selected if is_ready(pod))

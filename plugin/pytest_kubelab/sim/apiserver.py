@@ -234,6 +234,9 @@ def route(scenario: Scenario, path: str, query: dict[str, str], handler: Any) ->
     resource = resource_at(group_version, rest[0])
     if resource is None:
         return _not_found("resource", rest[0])
+    # A kind the cluster does not serve (e.g. core Endpoints on a future Kubernetes).
+    if resource.kind in (scenario.faults.get("unserved") or []):
+        return _not_found("resource", resource.plural)
     forbidden = scenario.faults.get("forbidden") or []
     if resource.kind in forbidden:
         message = (
