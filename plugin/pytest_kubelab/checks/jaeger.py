@@ -16,18 +16,14 @@ from ..cluster import name_of
 from ..readers import MalformedAnswer
 from ..readers import jaeger as jaeger_answers
 from ..verdict import Verdict, failed, passed, pending
-from .workloads import release_verdict, workload_verdict
+from .workloads import expected_release, workload_verdict
 
 if TYPE_CHECKING:
     from ..lab import Lab
 
 
 def release(lab: Lab) -> Verdict:
-    conf = lab.expected["jaeger"]
-    verdict, _ = release_verdict(
-        lab.cluster, lab.expected["namespace"], conf["release"], " ".join(conf["install"].split())
-    )
-    return verdict
+    return expected_release(lab, "jaeger")
 
 
 def layout(deployment: Mapping[str, Any]) -> str:

@@ -17,7 +17,7 @@ from ..readers import loki as loki_answers
 from ..verdict import Verdict, failed, passed, pending
 from . import grafana
 from .nodespread import every_node_verdict
-from .workloads import pods_of, release_verdict, workload_verdict
+from .workloads import expected_release, pods_of, workload_verdict
 
 if TYPE_CHECKING:
     from ..lab import Lab
@@ -30,11 +30,7 @@ PUSH_ERRORS = ("error sending batch",)
 
 
 def release(lab: Lab) -> Verdict:
-    conf = lab.expected["loki"]
-    verdict, _ = release_verdict(
-        lab.cluster, lab.expected["namespace"], conf["release"], " ".join(conf["install"].split())
-    )
-    return verdict
+    return expected_release(lab, "loki")
 
 
 def loki_ready(lab: Lab) -> Verdict:

@@ -12,18 +12,14 @@ from ..readers import prometheus as prometheus_answers
 from ..verdict import Verdict, failed, first_problem, passed, pending
 from . import grafana
 from .nodespread import every_node_verdict
-from .workloads import release_verdict, workload_verdict
+from .workloads import expected_release, workload_verdict
 
 if TYPE_CHECKING:
     from ..lab import Lab
 
 
 def release(lab: Lab) -> Verdict:
-    conf = lab.expected["prometheus_stack"]
-    verdict, _ = release_verdict(
-        lab.cluster, lab.expected["namespace"], conf["release"], " ".join(conf["install"].split())
-    )
-    return verdict
+    return expected_release(lab, "prometheus_stack")
 
 
 def workloads(lab: Lab) -> Verdict:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import podstatus
 from ..cluster import ClusterReader, Obj, name_of
 from ..helmstate import Release, release
 from ..verdict import Subject, Verdict, about, failed, passed, pending
+
+if TYPE_CHECKING:
+    from ..lab import Lab
 
 
 @dataclass(frozen=True)
@@ -124,3 +127,16 @@ def release_verdict(
     if rel.status in ("pending-install", "pending-upgrade", "pending-rollback"):
         return pending("release.not_deployed", **params), rel
     return failed("release.not_deployed", **params), rel
+
+
+def expected_release(lab: Lab, section: str) -> Verdict:
+    """The release that ``lab.expected[section]`` describes (``release``, ``install``) is deployed.
+
+    The release lives in ``lab.expected["namespace"]``; the install command, shown when
+    it is missing, is the lab's own (whitespace folded to one line).
+    """
+    conf = lab.expected[section]
+    verdict, _ = release_verdict(
+        lab.cluster, lab.expected["namespace"], conf["release"], " ".join(conf["install"].split())
+    )
+    return verdict
