@@ -23,6 +23,8 @@ class Result:
     message: str = ""
     hint: str = ""
     details: tuple[str, ...] = ()  # e.g. the right-sizing table; shown in the report
+    cause: str | None = None  # the failed checkpoint that probably explains this failure
+    summary: str = ""  # one line of what failed, quoted by the failures it explains
 
     @property
     def earned(self) -> int:
@@ -42,6 +44,26 @@ class GradeBook:
     def outcome_of(self, checkpoint_id: str) -> str | None:
         result = self.results.get(checkpoint_id)
         return result.outcome if result else None
+
+    def root_cause(self, causes: Iterable[str]) -> Result | None:
+        """The failure that probably explains a failure with these likely ``causes``.
+
+        That is the first of ``causes`` that failed in this run, followed back to its
+        own cause, so that a chain (namespace → Deployment → Service) names its start.
+        """
+        for checkpoint_id in causes:
+            result = self.results.get(checkpoint_id)
+            if result is None or result.outcome != "failed":
+                continue
+            seen = {checkpoint_id}
+            while result.cause is not None and result.cause not in seen:
+                earlier = self.results.get(result.cause)
+                if earlier is None or earlier.outcome != "failed":
+                    break
+                seen.add(result.cause)
+                result = earlier
+            return result
+        return None
 
     @property
     def score(self) -> int:
@@ -66,6 +88,7 @@ class GradeBook:
                     "earned": r.earned,
                     "message": r.message,
                     "hint": r.hint,
+                    "cause": r.cause,
                 }
                 for r in self.results.values()
             ],

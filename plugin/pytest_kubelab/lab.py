@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 
 from .catalog import render
+from .causes import probably_because
 from .cluster import ClusterReader
 from .kubeapi import ClusterUnreachable, Forbidden, KubeApiError, NotJsonAnswer
 from .kubeconfig import Target
 from .options import LabSettings
 from .probes import NodePorts
+from .session import GRADEBOOK_KEY
 from .spec import Checkpoint, LabSpec
 from .verdict import CheckpointFailed, Verdict, failed
 from .waiting import Deadline, settle
@@ -67,24 +69,33 @@ class Lab:
         return self.access.target
 
     def require(self, check: Check) -> Verdict:
-        """Assert that ``check`` passes on the cluster, waiting while it is still pending."""
+        """Assert that ``check`` passes on the cluster, waiting while it is still pending.
+
+        When one of the checkpoint's likely ``causes`` already failed in this run, a
+        pending state fails at once (that earlier failure already had its wait, and
+        this one will not recover on its own), and the message names the cause.
+        """
         __tracebackhide__ = True
         refresh = self.access.reader.refresh if self.access.reader else (lambda: None)
+        cause = self.node.config.stash[GRADEBOOK_KEY].root_cause(self.checkpoint.causes)
         verdict = settle(
             lambda: self._evaluate(check),
-            budget=self.settings.wait,
+            budget=0.0 if cause is not None else self.settings.wait,
             refresh=refresh,
             deadline=self.deadline,
         )
         self.node.stash[VERDICT_KEY] = verdict
         if not verdict.ok:
-            raise CheckpointFailed(self.message(verdict), verdict)
+            message = self.message(verdict)
+            if cause is not None:
+                message += " " + probably_because(cause, self.settings.lang)
+            raise CheckpointFailed(message, verdict, cause.checkpoint.id if cause else None)
         return verdict
 
     def message(self, verdict: Verdict) -> str:
         """Render a verdict in the run's language, with how long it waited, if it did."""
         text = verdict.render(self.settings.lang)
-        if "waited" in verdict.params:
+        if verdict.params.get("waited"):
             text += " " + render("wait.waited", self.settings.lang, **verdict.params)
         return text
 

@@ -16,6 +16,7 @@ import pytest
 
 from . import diagnostics, html_report, markers
 from .catalog import messages, render
+from .causes import summary_of
 from .fixtures import lab, lab_access, lab_deadline, lab_settings  # noqa: F401
 from .grading import GradeBook, Result
 from .kubeconfig import resolve
@@ -207,9 +208,11 @@ def pytest_runtest_makereport(
             report.longrepr = (str(item.path), (line or 0) + 1, report.longrepr[2])
     elif report.failed and call.excinfo is not None:
         if isinstance(call.excinfo.value, CheckpointFailed):
-            message = redact(str(call.excinfo.value.msg))
-            details = _details(call.excinfo.value.verdict)
-            result = Result(checkpoint, "failed", message, hint, details)
+            failure = call.excinfo.value
+            message = redact(str(failure.msg))
+            details = _details(failure.verdict)
+            summary = redact(summary_of(failure.verdict, lang))
+            result = Result(checkpoint, "failed", message, hint, details, failure.cause, summary)
             report.longrepr = f"{message}\n\n{render('label.hint', lang)}: {hint}"
             found = diagnostics.for_failure(item, call.excinfo.value.verdict, lang)
             if found is not None:

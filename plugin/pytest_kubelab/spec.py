@@ -27,7 +27,13 @@ class LabSpecError(Exception):
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """One gradable checkpoint of a lab."""
+    """One gradable checkpoint of a lab.
+
+    ``needs`` lists the checkpoints without which this one cannot be judged at all
+    (what it reads cannot exist or cannot be reached unless they hold): when one of
+    them did not pass, this checkpoint is skipped as blocked. Everything else is
+    judged on its own, so one mistake costs the points of what it really breaks.
+    """
 
     id: str
     lab: str
@@ -37,6 +43,10 @@ class Checkpoint:
     needs: tuple[str, ...]
     title: Mapping[str, str]
     hint: Mapping[str, str]
+    # Earlier checkpoints whose failure would likely explain a failure of this one. Unlike
+    # ``needs`` they block nothing: the checkpoint is still judged, and when it fails its
+    # message names the first of them that failed in this run.
+    causes: tuple[str, ...] = ()
 
     def title_in(self, lang: str) -> str:
         return self.title.get(lang) or self.title["ko"]
@@ -87,19 +97,27 @@ def _checkpoint(raw: Any, lab: str, order: int, where: str) -> Checkpoint:
     checkpoint_id = raw.get("id")
     if not isinstance(checkpoint_id, str) or not checkpoint_id:
         raise LabSpecError(f"{where}.id must be a non-empty string")
-    needs = raw.get("needs", [])
-    if not isinstance(needs, list) or not all(isinstance(n, str) for n in needs):
-        raise LabSpecError(f"{where}.needs must be a list of checkpoint ids")
+    needs = _ids(raw.get("needs", []), f"{where}.needs")
+    causes = _ids(raw.get("causes", []), f"{where}.causes")
     return Checkpoint(
         id=checkpoint_id,
         lab=lab,
         step=_int(raw.get("step"), f"{where}.step", 1),
         order=order,
         points=_int(raw.get("points", 1), f"{where}.points", 0),
-        needs=tuple(needs),
+        needs=needs,
         title=_texts(raw.get("title"), f"{where}.title"),
         hint=_texts(raw.get("hint"), f"{where}.hint"),
+        causes=causes,
     )
+
+
+def _ids(raw: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(n, str) for n in raw):
+        raise LabSpecError(f"{where} must be a list of checkpoint ids")
+    if len(set(raw)) != len(raw):
+        raise LabSpecError(f"{where} names a checkpoint twice")
+    return tuple(raw)
 
 
 def parse_spec(raw: Any, path: Path) -> LabSpec:
@@ -134,13 +152,20 @@ def _check_references(checkpoints: tuple[Checkpoint, ...], path: Path) -> None:
     for checkpoint in checkpoints:
         if checkpoint.id in seen:
             raise LabSpecError(f"{path}: checkpoint id {checkpoint.id!r} is used twice")
-        for need in checkpoint.needs:
-            # A need must come earlier in lab order, which also rules out cycles.
-            if need not in seen:
-                raise LabSpecError(
-                    f"{path}: {checkpoint.id}.needs names {need!r}, "
-                    "which is not an earlier checkpoint of this lab"
-                )
+        for field_name, ids in (("needs", checkpoint.needs), ("causes", checkpoint.causes)):
+            for other in ids:
+                # It must come earlier in lab order, which also rules out cycles.
+                if other not in seen:
+                    raise LabSpecError(
+                        f"{path}: {checkpoint.id}.{field_name} names {other!r}, "
+                        "which is not an earlier checkpoint of this lab"
+                    )
+        both = set(checkpoint.needs) & set(checkpoint.causes)
+        if both:
+            raise LabSpecError(
+                f"{path}: {checkpoint.id} lists {', '.join(sorted(both))} under both "
+                "needs and causes; a need already blocks, so list it once"
+            )
         seen[checkpoint.id] = checkpoint
     steps = [c.step for c in checkpoints]
     if steps != sorted(steps):

@@ -85,6 +85,7 @@ class CheckpointFailed(pytest.fail.Exception):  # type: ignore[name-defined,misc
     ``error`` (a fault in the grader).
     """
 
-    def __init__(self, message: str, verdict: Verdict) -> None:
+    def __init__(self, message: str, verdict: Verdict, cause: str | None = None) -> None:
         super().__init__(msg=message, pytrace=False)
         self.verdict = verdict
+        self.cause = cause  # id of the failed checkpoint that probably explains this one

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..cluster import name_of
 from ..options import EXPECTED_CONTEXT
 from ..verdict import Verdict, failed, passed, pending
+from .nodehealth import ready_condition
 
 if TYPE_CHECKING:
     from ..lab import Lab
@@ -56,13 +57,6 @@ def node_roles(lab: Lab) -> Verdict:
     return failed("nodes.roles_wrong", **params)
 
 
-def _ready_condition(node: Mapping[str, Any]) -> dict[str, Any]:
-    for condition in (node.get("status") or {}).get("conditions") or []:
-        if condition.get("type") == "Ready":
-            return dict(condition)
-    return {}
-
-
 def _age_seconds(timestamp: str | None) -> float:
     if not timestamp:
         return 0.0
@@ -81,7 +75,7 @@ def nodes_ready(lab: Lab) -> Verdict:
     not_ready = []
     stuck = False
     for node in nodes:
-        condition = _ready_condition(node)
+        condition = ready_condition(node)
         if condition.get("status") == "True":
             continue
         reason = condition.get("reason") or "NotReady"

@@ -16,6 +16,7 @@ from ..cluster import Obj, name_of
 from ..kubeapi import Forbidden, KubeApiError
 from ..quantity import format_cpu, format_memory, parse_quantity
 from ..verdict import Verdict, failed, passed, pending, with_details
+from .nodehealth import down_nodes, is_terminating
 from .workloads import workload_verdict
 
 if TYPE_CHECKING:
@@ -146,10 +147,17 @@ def top_nodes(lab: Lab) -> Verdict:
     usage = {name_of(m): usage_of(m.get("usage")) for m in found}
     nodes = sorted(name_of(n) for n in lab.cluster.list("Node"))
     rows = [f"{node}: {u.describe() if (u := usage.get(node)) else '-'}" for node in nodes]
-    missing = [node for node in nodes if usage.get(node) is None]
+    # metrics-server cannot scrape the kubelet of a node that is down; that node is graded
+    # on its own, so only the nodes that are up must have usage.
+    dead = [node for node in down_nodes(lab.cluster) if usage.get(node) is None]
+    missing = [node for node in nodes if usage.get(node) is None and node not in dead]
     params = {"nodes": len(nodes), "usage": ", ".join(rows), "missing": ", ".join(missing)}
-    verdict = pending("cost.metrics.top_nodes_missing", **params) if missing else None
-    verdict = verdict or passed("cost.metrics.top_nodes_ok", **params)
+    if missing:
+        verdict = pending("cost.metrics.top_nodes_missing", **params)
+    elif dead:
+        verdict = passed("cost.metrics.top_nodes_ok_but_nodes_down", down=", ".join(dead), **params)
+    else:
+        verdict = passed("cost.metrics.top_nodes_ok", **params)
     return with_details(verdict, ("NODE: CPU/MEMORY", *rows))
 
 
@@ -164,7 +172,8 @@ def deployment_pods_usage(
     pods = [
         name_of(p)
         for p in lab.cluster.list("Pod", namespace, selector)
-        if (p.get("status") or {}).get("phase") == "Running"
+        # A Terminating pod (evicted from a dead node, say) has no usage and no longer counts.
+        if (p.get("status") or {}).get("phase") == "Running" and not is_terminating(p)
     ]
     found = _metrics_list(lab, "PodMetrics", namespace)
     if isinstance(found, Verdict):

@@ -11,6 +11,7 @@ from ..readers import grafana as grafana_answers
 from ..readers import prometheus as prometheus_answers
 from ..verdict import Verdict, failed, first_problem, passed, pending
 from . import grafana
+from .nodehealth import down_nodes, instance_host
 from .nodespread import every_node_verdict
 from .workloads import expected_release, workload_verdict
 
@@ -126,6 +127,12 @@ def prometheus_targets(lab: Lab) -> Verdict:
         targets = prometheus_answers.read_targets(answer.text)
     except MalformedAnswer as exc:
         return failed("obs.prometheus.answer_bad", service=where, reason=str(exc))
+    # Targets on a node that is down cannot be scraped; the node is graded on its own.
+    dead = down_nodes(lab.cluster)
+    dead_hosts = set().union(*dead.values()) if dead else set()
+    skipped = [t for t in targets if t.job in conf["required_jobs"] and not t.up]
+    skipped = [t for t in skipped if instance_host(t.instance) in dead_hosts]
+    targets = [t for t in targets if t not in skipped]
     summary, missing, down, unknown = [], [], [], []
     for job in conf["required_jobs"]:
         of_job = [t for t in targets if t.job == job]
@@ -151,6 +158,15 @@ def prometheus_targets(lab: Lab) -> Verdict:
             "obs.prometheus.targets_missing", jobs=", ".join(missing + unknown), **params
         )
     total_up = sum(1 for t in targets if t.up)
+    if skipped:
+        return passed(
+            "obs.prometheus.targets_up_but_nodes_down",
+            up=total_up,
+            total=len(targets),
+            skipped=len(skipped),
+            nodes=", ".join(sorted(dead)),
+            **params,
+        )
     return passed("obs.prometheus.targets_up", up=total_up, total=len(targets), **params)
 
 

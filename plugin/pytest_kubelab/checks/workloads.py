@@ -15,6 +15,7 @@ from .. import podstatus
 from ..cluster import ClusterReader, Obj, name_of
 from ..helmstate import Release, release
 from ..verdict import Subject, Verdict, about, failed, passed, pending
+from .nodehealth import down_nodes, is_terminating, node_of
 
 if TYPE_CHECKING:
     from ..lab import Lab
@@ -50,6 +51,12 @@ def readiness(obj: Mapping[str, Any]) -> Readiness:
         ready = int(status.get(ready_field) or 0)
         updated = int(status.get("updatedReplicas") or 0)
     return Readiness(desired, ready, 0 if stale else updated)
+
+
+def _on_down_nodes(cluster: ClusterReader, pods: Sequence[Obj]) -> list[str]:
+    """Nodes that are down and hold a pod of ``pods`` that is not ready."""
+    down = down_nodes(cluster)
+    return sorted({node_of(p) for p in pods if node_of(p) in down and not podstatus.is_ready(p)})
 
 
 def pods_of(cluster: ClusterReader, obj: Mapping[str, Any]) -> list[Obj]:
@@ -104,7 +111,14 @@ def workload_verdict(
     params: dict[str, Any] = {"workload": where, "ready": state.ready, "desired": state.desired}
     if state.complete:
         return passed("workload.ready", **params)
-    problems = pod_problems(cluster, namespace, pods_of(cluster, obj))
+    pods = [p for p in pods_of(cluster, obj) if not is_terminating(p)]
+    if kind == "DaemonSet":
+        excused = _on_down_nodes(cluster, pods)
+        if excused and state.ready + len(excused) >= state.desired > 0:
+            # The only pods missing are on nodes that are down: the node is the problem,
+            # and nodes-ready grades it; this DaemonSet is fine everywhere it can be.
+            return passed("workload.ready_but_nodes_down", nodes=", ".join(excused), **params)
+    problems = pod_problems(cluster, namespace, pods)
     params["problems"] = describe_problems(problems) or "-"
     selector = ((obj.get("spec") or {}).get("selector") or {}).get("matchLabels")
     subject = Subject(namespace, dict(selector) if selector else None)
