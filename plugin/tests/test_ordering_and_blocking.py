@@ -143,3 +143,58 @@ def test_a_grader_fault_is_an_error_not_a_student_failure(mini_lab: pytest.Pytes
     entry = next(c for c in grade["checkpoints"] if c["id"] == "m.1.b")  # type: ignore[index]
     assert "채점기 내부 오류" in entry["message"] and "KeyError" in entry["message"]
     assert outcomes["m.2.c"] == "skipped"  # its dependents are blocked, not failed
+
+
+def _spec_error(mini_lab: pytest.Pytester, old: str, new: str) -> str:
+    _write_tests(mini_lab, b_ok=True)
+    spec = mini_lab.path / "minilab" / "lab.yaml"
+    text = MINI_LAB.replace(old, new)
+    assert text != MINI_LAB
+    spec.write_text(text, encoding="utf-8")
+    result = mini_lab.runpytest_subprocess("minilab", "--lab-sim", "fresh")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+    return result.stderr.str()
+
+
+def test_causes_must_name_earlier_checkpoints(mini_lab: pytest.Pytester) -> None:
+    error = _spec_error(mini_lab, "needs: [m.1.a],\n", "needs: [m.1.a], causes: [m.2.d],\n")
+    assert "m.1.b.causes names 'm.2.d', which is not an earlier checkpoint" in error
+
+
+def test_a_checkpoint_is_not_both_needed_and_a_cause(mini_lab: pytest.Pytester) -> None:
+    error = _spec_error(mini_lab, "needs: [m.1.b],", "needs: [m.1.b], causes: [m.1.b],")
+    assert "m.2.c lists m.1.b under both needs and causes" in error
+
+
+def test_duplicate_ids_and_step_order_are_rejected(mini_lab: pytest.Pytester) -> None:
+    assert "checkpoint id 'm.1.a' is used twice" in _spec_error(
+        mini_lab, "id: m.1.b, step: 1", "id: m.1.a, step: 1"
+    )
+    assert "checkpoints must be listed in step order" in _spec_error(
+        mini_lab, "id: m.2.d, step: 2", "id: m.2.d, step: 1"
+    )
+
+
+def test_a_cause_blocks_nothing_and_is_named_when_both_fail(mini_lab: pytest.Pytester) -> None:
+    # m.2.d lists the failing m.1.b as a likely cause instead of needing it: it is judged.
+    code = MINI_TESTS.replace("{b_ok}", "False").replace(
+        'lab.require(outcome("d", True))', 'lab.require(outcome("d", DOK))'
+    )
+    spec = MINI_LAB.replace(
+        "- {id: m.2.d, step: 2, points: 1, needs: [m.1.a],",
+        "- {id: m.2.d, step: 2, points: 1, needs: [m.1.a], causes: [m.1.b],",
+    )
+    assert spec != MINI_LAB
+    (mini_lab.path / "minilab" / "lab.yaml").write_text(spec, encoding="utf-8")
+    for d_ok, outcome in ((True, "passed"), (False, "failed")):
+        test_file = mini_lab.path / "minilab" / "test_mini.py"
+        test_file.write_text(code.replace("DOK", str(d_ok)), encoding="utf-8")
+        _, grade = _grade(mini_lab, "--lab-lang", "en")
+        entry = next(c for c in grade["checkpoints"] if c["id"] == "m.2.d")  # type: ignore[index]
+        assert entry["outcome"] == outcome
+        if outcome == "failed":
+            assert entry["cause"] == "m.1.b"
+            assert "This is probably because m.1.b failed: " in entry["message"]
+        else:
+            assert entry["cause"] is None
