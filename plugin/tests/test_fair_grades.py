@@ -55,6 +55,10 @@ def test_a_dead_node_is_named_where_it_is_left_out(run_lab: Runner) -> None:
     # The evicted, still-Terminating web-app pod is not expected to have metrics.
     usage = run.checkpoint("cost.6.pod-usage")["message"]
     assert "web-app-7d9f8b5c4-def34" not in usage
+    for checkpoint in ("obs.2.workloads", "obs.3.promtail"):
+        message = run.checkpoint(checkpoint)["message"]
+        assert "2/3" in message and "lab-cluster-worker2" in message, message
+        assert "not counted" in message, message
     ready = run.checkpoint("obs.1.nodes-ready")["message"]
     assert "lab-cluster-worker2 (NodeStatusUnknown)" in ready
 

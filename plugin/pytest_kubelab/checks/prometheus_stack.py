@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import probes
+from ..catalog import render
 from ..readers import MalformedAnswer
 from ..readers import grafana as grafana_answers
 from ..readers import prometheus as prometheus_answers
@@ -39,10 +40,16 @@ def workloads(lab: Lab) -> Verdict:
     problem = first_problem(*verdicts)
     if problem is not None:
         return problem
-    shown = ", ".join(
-        f"{v.params['workload']} {v.params['ready']}/{v.params['desired']}" for v in verdicts
-    )
+    shown = ", ".join(_ready_count(v, lab.settings.lang) for v in verdicts)
     return passed("obs.workloads_ready", workloads=shown)
+
+
+def _ready_count(verdict: Verdict, lang: str) -> str:
+    """``Kind ns/name 3/3``, noting pods left out because their node is down."""
+    count = f"{verdict.params['workload']} {verdict.params['ready']}/{verdict.params['desired']}"
+    if verdict.key == "workload.ready_but_nodes_down":
+        count += " " + render("workload.nodes_down_note", lang, nodes=verdict.params["nodes"])
+    return count
 
 
 def _grafana_down(lab: Lab) -> Verdict | None:
