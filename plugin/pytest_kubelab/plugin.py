@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from . import diagnostics, html_report, markers
+from . import diagnostics, html_report, markers, terminal
 from .catalog import messages, render
 from .causes import summary_of
 from .fixtures import lab, lab_access, lab_deadline, lab_settings  # noqa: F401
@@ -25,7 +25,14 @@ from .options import add_options, read_settings
 from .provision.hook import provision_session
 from .provision.options import add_provision_options
 from .redact import REDACTOR, redact
-from .session import CHECKPOINT_KEY, GRADEBOOK_KEY, NODEPORT_MAP_KEY, SETTINGS_KEY, SPEC_KEY
+from .session import (
+    BLOCKED_BY_KEY,
+    CHECKPOINT_KEY,
+    GRADEBOOK_KEY,
+    NODEPORT_MAP_KEY,
+    SETTINGS_KEY,
+    SPEC_KEY,
+)
 from .simulation import SimulationHandle, start_simulation
 from .spec import LabSpec, LabSpecError, find_spec_for, load_spec
 from .verdict import CheckpointFailed, Verdict
@@ -44,6 +51,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SETTINGS_KEY] = settings
     config.stash[GRADEBOOK_KEY] = GradeBook(settings.lang)
     html_report.register(config)
+    if _is_lab_run(config):
+        terminal.quiet_pytest_sections(config)
     if settings.sim is not None:
         from .sim.scenario import available_scenarios
 
@@ -181,6 +190,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         # the checkpoint then reports the real state itself.
         if outcome is not None and outcome != "passed":
             title = spec.checkpoint(need).title_in(book.lang)
+            item.stash[BLOCKED_BY_KEY] = need
             pytest.skip(render("blocked.by", book.lang, id=need, title=title))
 
 
@@ -201,7 +211,8 @@ def pytest_runtest_makereport(
         message = redact(verdict.render(lang)) if verdict else ""
         result = Result(checkpoint, "passed", message, hint, _details(verdict))
     elif report.skipped and report.when in ("setup", "call"):
-        result = Result(checkpoint, "skipped", redact(_skip_reason(report)), hint)
+        blocker = item.stash.get(BLOCKED_BY_KEY, None)
+        result = Result(checkpoint, "skipped", redact(_skip_reason(report)), hint, cause=blocker)
         if isinstance(report.longrepr, tuple):
             # A "blocked by" skip is raised in this module; -rs should name the test instead.
             line = item.location[1]
@@ -267,18 +278,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     if book is None or not book.results:
         return
     terminalreporter.section(render("summary.title", book.lang), sep="=")
-    for line in book.summary_lines():
+    for line in terminal.summary_lines(book):
         terminalreporter.write_line(line)
-    failing = [r for r in book.results.values() if r.outcome in ("failed", "error")]
-    if failing:
-        terminalreporter.write_line("")
-        terminalreporter.write_line(render("summary.failed_header", book.lang) + ":")
-        for result in failing:
-            terminalreporter.write_line(f"- [{result.checkpoint.id}] {result.message}")
-            terminalreporter.write_line(f"  {render('label.hint', book.lang)}: {result.hint}")
-    blocked = sum(1 for r in book.results.values() if r.outcome == "skipped")
-    if blocked:
-        terminalreporter.write_line(render("summary.blocked", book.lang, count=blocked))
     settings = config.stash[SETTINGS_KEY]
     if settings.grade_json is not None:
         book.write_json(settings.grade_json)

@@ -13,3 +13,4 @@ GRADEBOOK_KEY = pytest.StashKey[GradeBook]()
 NODEPORT_MAP_KEY = pytest.StashKey[dict[int, int]]()
 CHECKPOINT_KEY = pytest.StashKey[Checkpoint]()
 SPEC_KEY = pytest.StashKey[LabSpec]()
+BLOCKED_BY_KEY = pytest.StashKey[str]()  # the need that did not pass, on a blocked item

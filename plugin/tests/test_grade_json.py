@@ -7,7 +7,7 @@ from typing import Any
 
 LabRun = Any  # conftest.LabRun (conftest modules are not importable under importlib mode)
 
-KEYS = {"id", "lab", "step", "title", "outcome", "points", "earned", "message", "hint"}
+KEYS = {"id", "lab", "step", "title", "outcome", "points", "earned", "message", "hint", "cause"}
 
 
 def test_grade_json_shape(run_lab: Callable[..., LabRun]) -> None:
@@ -21,6 +21,8 @@ def test_grade_json_shape(run_lab: Callable[..., LabRun]) -> None:
         assert entry["outcome"] in ("passed", "failed", "skipped", "error")
         assert entry["earned"] == (entry["points"] if entry["outcome"] == "passed" else 0)
         assert entry["message"] and entry["hint"]
+        # cause: the failed checkpoint that probably explains a failure, or that blocks a skip.
+        assert entry["cause"] is None or entry["outcome"] in ("failed", "skipped")
     assert grade["score"] == sum(c["earned"] for c in grade["checkpoints"])
     assert grade["max_score"] == sum(c["points"] for c in grade["checkpoints"])
     assert grade["score"] < grade["max_score"]

@@ -64,8 +64,11 @@ def test_no_secret_reaches_any_output(run_lab: Callable[..., Any], lab_copy: Pat
     for name, text in outputs.items():
         assert SIM_TOKEN not in text, name
     assert render("diag.section", "ko") in run.text  # diagnostics are in the terminal too
-    skipped = sum(1 for outcome in run.outcomes().values() if outcome == "skipped")
-    assert render("summary.blocked", "ko", count=skipped) in run.text
+    skipped = [cid for cid, outcome in run.outcomes().items() if outcome == "skipped"]
+    # Blocked checkpoints are named once, in one line under the failure that blocks them.
+    assert render("summary.blocked_by_this", "ko", count=len(skipped), ids=", ".join(skipped)) in (
+        run.text
+    )
     # -rA names the blocked test's own file, not the plugin module that skipped it.
     assert "test_step2_prometheus.py:" in run.text
     assert "plugin.py:" not in run.text
