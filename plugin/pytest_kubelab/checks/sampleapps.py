@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..catalog import render
 from ..cluster import Obj, labels_of, name_of
 from ..quantity import parse_quantity
 from ..verdict import Verdict, failed, first_problem, passed
@@ -23,6 +24,8 @@ def namespaces(lab: Lab) -> Verdict:
     """production/staging/development exist with their team and cost-center labels."""
     problems: list[str] = []
     missing: list[str] = []
+    fixes: list[str] = []
+    lang = lab.settings.lang
     for app in lab.expected["apps"]:
         namespace = app["namespace"]
         obj = lab.cluster.get("Namespace", namespace)
@@ -30,16 +33,30 @@ def namespaces(lab: Lab) -> Verdict:
             missing.append(namespace)
             continue
         labels = labels_of(obj)
+        wrong = False
         for key, value in app["labels"].items():
+            params = {"namespace": namespace, "label": key, "value": value}
             if key not in labels:
-                problems.append(f"{namespace}: {key} missing (want {key}={value})")
+                problems.append(render("cost.apps.label_missing", lang, **params))
             elif labels[key] != str(value):
-                problems.append(f"{namespace}: {key}={labels[key]} (want {key}={value})")
+                problems.append(render("cost.apps.label_wrong", lang, seen=labels[key], **params))
+            else:
+                continue
+            wrong = True
+        if wrong:
+            # The fix names exactly the namespaces that are wrong, with all their labels.
+            wanted = " ".join(f"{k}={v}" for k, v in app["labels"].items())
+            fixes.append(f"`kubectl label namespace {namespace} {wanted} --overwrite`")
     names = ", ".join(a["namespace"] for a in lab.expected["apps"])
     if missing:
         return failed("cost.apps.namespaces_missing", missing=", ".join(missing), names=names)
     if problems:
-        return failed("cost.apps.namespace_labels", problems="; ".join(problems), names=names)
+        return failed(
+            "cost.apps.namespace_labels",
+            problems="; ".join(problems),
+            names=names,
+            commands=", ".join(fixes),
+        )
     return passed("cost.apps.namespaces_ok", names=names)
 
 

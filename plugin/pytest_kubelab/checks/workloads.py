@@ -106,7 +106,10 @@ def workload_verdict(
         rel = release(cluster, namespace, release_name) if release_name else None
         if rel is not None and rel.deployed:
             return pending("workload.missing", workload=where, release=release_name)
-        return failed("workload.missing", workload=where, release=release_name or "-")
+        if release_name is None:
+            # The lab applies this one with kubectl, not Helm: say so, not "helm list".
+            return failed("workload.missing_applied", workload=where, namespace=namespace)
+        return failed("workload.missing", workload=where, release=release_name)
     state = readiness(obj)
     params: dict[str, Any] = {"workload": where, "ready": state.ready, "desired": state.desired}
     if state.complete:
@@ -120,6 +123,9 @@ def workload_verdict(
             return passed("workload.ready_but_nodes_down", nodes=", ".join(excused), **params)
     problems = pod_problems(cluster, namespace, pods)
     params["problems"] = describe_problems(problems) or "-"
+    # The commands in the message name the worst pod, so they can be pasted as they are.
+    worst = problems[0].pod if problems else (name_of(pods[0]) if pods else "")
+    params["pod"] = f"-n {namespace} {worst}" if worst else f"-n {namespace} <pod>"
     selector = ((obj.get("spec") or {}).get("selector") or {}).get("matchLabels")
     subject = Subject(namespace, dict(selector) if selector else None)
     if any(p.terminal for p in problems):
