@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,8 +27,17 @@ from urllib.parse import quote
 
 import tenacity
 
+from . import kubeconfig as kubeconfigs
+from . import timebox
+
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 10.0
+# The whole exchange (connect, headers, body) of one request, however the server trickles.
+REQUEST_TOTAL = 30.0
+# Bodies larger than this are cut (a LIST of 20,000 pods is about 60 MB).
+MAX_BODY_BYTES = 256 * 1024 * 1024
+# Loading the kubeconfig runs exec credential plugins (each with its own timeout).
+LOAD_TIMEOUT = kubeconfigs.EXEC_TIMEOUT + 5.0
 RETRY_ATTEMPTS = 4
 RETRY_AFTER_CAP = 5.0
 
@@ -106,6 +116,14 @@ def _wait_for_retry(state: tenacity.RetryCallState) -> float:
     return float(min(0.05 * 2 ** (state.attempt_number - 1), 1.0))
 
 
+def _stop_retrying(state: tenacity.RetryCallState) -> bool:
+    # Never sleep into the run deadline: a retry that could only start after it is pointless.
+    if state.attempt_number >= RETRY_ATTEMPTS:
+        return True
+    left = timebox.remaining()
+    return left is not None and _wait_for_retry(state) >= left
+
+
 def _is_status_body(text: str) -> bool:
     return '"kind":"Status"' in text.replace(" ", "")
 
@@ -119,14 +137,35 @@ class KubeApi:
 
     def __init__(self, kubeconfig: Path | None, context: str | None) -> None:
         from kubernetes import client, config  # heavy import, deferred until a lab runs
+        from kubernetes.config.config_exception import ConfigException
 
+        kubeconfigs.install_exec_timeout()
         configuration = client.Configuration()
-        config.load_kube_config(  # type: ignore[no-untyped-call]
-            config_file=str(kubeconfig) if kubeconfig else None,
-            context=context,
-            client_configuration=configuration,
-            persist_config=False,
-        )
+
+        def load() -> None:
+            config.load_kube_config(  # type: ignore[no-untyped-call]
+                config_file=str(kubeconfig) if kubeconfig else None,
+                context=context,
+                client_configuration=configuration,
+                persist_config=False,
+            )
+
+        kubeconfigs.take_exec_failure()  # a stale failure of an earlier load is not ours
+        try:
+            timebox.run_within(timebox.budget(LOAD_TIMEOUT, "kubeconfig"), load)
+        except timebox.TimedOut as exc:
+            issue = kubeconfigs.Issue("load_timeout", {"seconds": exc.seconds})
+            raise kubeconfigs.KubeconfigProblem(issue) from None
+        except (ConfigException, ValueError, TypeError, KeyError, AttributeError, OSError) as exc:
+            failure = kubeconfigs.take_exec_failure()
+            if failure is not None:
+                raise kubeconfigs.KubeconfigProblem(failure) from None
+            reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+            issue = kubeconfigs.Issue("client_rejected", {"reason": reason})
+            raise kubeconfigs.KubeconfigProblem(issue) from None
+        failure = kubeconfigs.take_exec_failure()
+        if failure is not None:  # the client only logged it and would go on without credentials
+            raise kubeconfigs.KubeconfigProblem(failure)
         # Retries are ours (bounded, Retry-After aware); urllib3 would retry silently.
         configuration.retries = False
         self.server = str(configuration.host)
@@ -143,15 +182,21 @@ class KubeApi:
         path: str,
         query: Sequence[tuple[str, str]] = (),
         accept: str = "application/json",
+        max_bytes: int = MAX_BODY_BYTES,
     ) -> Answer:
-        """GET ``path`` and return the answer; 429/5xx are retried with bounded backoff."""
+        """GET ``path`` and return the answer; 429/5xx are retried with bounded backoff.
+
+        Each attempt has a total time limit (:data:`REQUEST_TOTAL`, cut to the run
+        deadline), retries stop before they would sleep past the run deadline, and a
+        body longer than ``max_bytes`` is cut there.
+        """
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception_type(_Transient),
-            stop=tenacity.stop_after_attempt(RETRY_ATTEMPTS),
+            stop=_stop_retrying,
             wait=_wait_for_retry,
             reraise=True,
         )
-        return retrying(self._get_once, path, query, accept)
+        return retrying(self._get_once, path, query, accept, max_bytes)
 
     def get_json(self, path: str, query: Sequence[tuple[str, str]] = ()) -> Any:
         """GET an API object; ``None`` when it does not exist (404)."""
@@ -175,9 +220,13 @@ class KubeApi:
         full = f"/api/v1/namespaces/{namespace}/services/{target}/proxy/{proxied}"
         return self.get(full, query, accept="*/*")
 
-    def _get_once(self, path: str, query: Sequence[tuple[str, str]], accept: str) -> Answer:
+    def _get_once(
+        self, path: str, query: Sequence[tuple[str, str]], accept: str, max_bytes: int
+    ) -> Answer:
         if self._unreachable is not None:
             raise self._unreachable
+        what = timebox.describe_what("GET", path)
+        limit = timebox.budget(REQUEST_TOTAL, what)
         method, url, headers, _, _ = self._client.param_serialize(
             method="GET",
             resource_path=path,
@@ -187,17 +236,36 @@ class KubeApi:
         )
         with self._lock:
             self.requests += 1
-        try:
+        stop_at = time.monotonic() + limit
+        opened: list[Any] = []
+
+        def exchange() -> tuple[Any, bytes]:
             response = self._client.call_api(
                 method, url, header_params=headers, _request_timeout=(CONNECT_TIMEOUT, READ_TIMEOUT)
             )
-            body = response.read()  # type: ignore[no-untyped-call]
+            raw = response.response  # urllib3 streams it: the kubernetes client never preloads
+            opened.append(raw)
+            try:
+                body, _ = timebox.read_body(raw, limit=limit, stop_at=stop_at, max_bytes=max_bytes)
+            finally:
+                raw.release_conn()
+            return response, body
+
+        try:
+            response, body = timebox.run_within(
+                limit, exchange, on_timeout=lambda: [raw.shutdown() for raw in opened]
+            )
+        except timebox.TimedOut as exc:
+            if timebox.remaining() == 0:
+                raise timebox.DeadlineReached(what) from None
+            self._unreachable = ClusterUnreachable(0, str(exc), path)
+            raise self._unreachable from None
         except Exception as exc:  # urllib3 and ApiException(status=0) both mean "no answer"
             if getattr(exc, "status", 0):
                 raise
             self._unreachable = ClusterUnreachable(0, _describe(exc), path)
             raise self._unreachable from exc
-        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body or "")
+        text = body.decode("utf-8", "replace")
         answer = Answer(int(response.status), str(response.headers.get("Content-Type", "")), text)
         if answer.status == 403 and _is_status_body(text):
             raise Forbidden(403, _reason(answer), path)

@@ -18,8 +18,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 MASK = "********"
 # Shorter exact values (e.g. "admin") would mask ordinary words all over the report;
 # the patterns below still catch them next to a credential-like key.
@@ -124,12 +122,14 @@ class Redactor:
         """Remember every user's credentials in the kubeconfig (token, keys, password)."""
         if path is None:
             return
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError):
-            return
-        for entry in data.get("users") or []:
-            user = (entry or {}).get("user") or {} if isinstance(entry, dict) else {}
+        from .kubeconfig import load_document  # here: kubeconfig imports the catalog
+
+        data, _ = load_document(path)
+        users = (data or {}).get("users")
+        for entry in users if isinstance(users, list) else []:
+            user = entry.get("user") if isinstance(entry, dict) else None
+            if not isinstance(user, dict):
+                continue
             for field in _KUBECONFIG_USER_FIELDS:
                 value = user.get(field)
                 if isinstance(value, str):
