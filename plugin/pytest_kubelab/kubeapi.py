@@ -152,7 +152,8 @@ class KubeApi:
 
         kubeconfigs.take_exec_failure()  # a stale failure of an earlier load is not ours
         try:
-            timebox.run_within(timebox.budget(LOAD_TIMEOUT, "kubeconfig"), load)
+            # One second beyond the plugin's own timeout, so its clearer reason wins the race.
+            timebox.run_within(timebox.budget(LOAD_TIMEOUT, "kubeconfig") + 1.0, load)
         except timebox.TimedOut as exc:
             issue = kubeconfigs.Issue("load_timeout", {"seconds": exc.seconds})
             raise kubeconfigs.KubeconfigProblem(issue) from None

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from . import diagnostics, html_report, markers
+from . import diagnostics, gradefile, html_report, markers, timebox
 from .catalog import messages, render
 from .fixtures import lab, lab_access, lab_deadline, lab_settings  # noqa: F401
 from .grading import GradeBook, Result
@@ -42,6 +42,7 @@ def pytest_configure(config: pytest.Config) -> None:
     settings = read_settings(config)
     config.stash[SETTINGS_KEY] = settings
     config.stash[GRADEBOOK_KEY] = GradeBook(settings.lang)
+    gradefile.register(config, settings.grade_json)  # rewritten as checkpoints finish
     html_report.register(config)
     if settings.sim is not None:
         from .sim.scenario import available_scenarios
@@ -66,6 +67,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    timebox.start_run(None, "ko")  # no run deadline outlives its run
     handle = config.stash.get(SIM_KEY, None)
     if handle is not None:
         handle.stop()
@@ -277,6 +279,5 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     if blocked:
         terminalreporter.write_line(render("summary.blocked", book.lang, count=blocked))
     settings = config.stash[SETTINGS_KEY]
-    if settings.grade_json is not None:
-        book.write_json(settings.grade_json)
+    if settings.grade_json is not None and gradefile.write_final(config):
         terminalreporter.write_line(f"kubelab: grade written to {settings.grade_json}")
