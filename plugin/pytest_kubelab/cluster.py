@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from . import selectors
+from . import selectors, shapes
 from .kubeapi import Answer, KubeApi
 from .redact import REDACTOR
 from .resources import resource_for
@@ -148,11 +148,19 @@ class ClusterReader:
                 cached = [obj for obj in everywhere or [] if namespace_of(obj) == namespace]
         if cached is not None:
             return cached
-        data = self.api.get_json(resource.collection_path(namespace))
-        items: Objects = [dict(i) for i in (data or {}).get("items") or []]
-        for item in items:
+        path = resource.collection_path(namespace)
+        data = self.api.get_json(path)
+        raw_items = (data or {}).get("items") or []
+        if not isinstance(raw_items, list):
+            raise shapes.MalformedObject(f"{kind}List", "items", "list", raw_items)
+        items: Objects = []
+        for index, raw in enumerate(raw_items):
+            # A wrong type anywhere fails the checkpoint that reads it, naming the field.
+            shapes.check_object(raw, f"{kind} #{index}" if not isinstance(raw, dict) else kind)
+            item = dict(raw)
             # LIST answers omit kind/apiVersion on items; checks and messages want them.
             item.setdefault("kind", kind)
+            items.append(item)
         if kind == "Secret":
             # Whatever Secret the run reads must never show up in what it writes.
             REDACTOR.remember_secrets(items)

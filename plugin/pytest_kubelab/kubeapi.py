@@ -28,7 +28,7 @@ from urllib.parse import quote
 import tenacity
 
 from . import kubeconfig as kubeconfigs
-from . import timebox
+from . import shapes, timebox
 
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 10.0
@@ -92,11 +92,18 @@ class Answer:
     text: str
 
     def json(self) -> Any:
-        """The body parsed as JSON; raises :class:`NotJsonAnswer` when it is not JSON."""
+        """The body parsed as JSON; raises :class:`NotJsonAnswer` when it is not JSON.
+
+        A document nested too deeply for the parser (a hostile ``[[[[…]]]]``) is
+        "not JSON" too, never a ``RecursionError``.
+        """
         try:
             return json.loads(self.text)
         except json.JSONDecodeError as exc:
             raise NotJsonAnswer(exc, self.status, self.content_type) from None
+        except RecursionError:
+            error = json.JSONDecodeError("nested too deeply", self.text[:200], 0)
+            raise NotJsonAnswer(error, self.status, self.content_type) from None
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:
@@ -199,14 +206,21 @@ class KubeApi:
         )
         return retrying(self._get_once, path, query, accept, max_bytes)
 
-    def get_json(self, path: str, query: Sequence[tuple[str, str]] = ()) -> Any:
-        """GET an API object; ``None`` when it does not exist (404)."""
+    def get_json(self, path: str, query: Sequence[tuple[str, str]] = ()) -> dict[str, Any] | None:
+        """GET an API object; ``None`` when it does not exist (404).
+
+        Every answer of the Kubernetes API is a JSON object; anything else (a list, a
+        number) raises :class:`~pytest_kubelab.shapes.MalformedObject`.
+        """
         answer = self.get(path, query)
         if answer.status == 404:
             return None
         if answer.status >= 400:
             raise KubeApiError(answer.status, _reason(answer), path)
-        return answer.json()
+        data = answer.json()
+        if not isinstance(data, dict):
+            raise shapes.MalformedObject(f"GET {path}", "-", "mapping", data)
+        return data
 
     def service_proxy(
         self,

@@ -42,7 +42,7 @@ class Issue:
     def render(self, lang: str) -> str:
         params = dict(self.params)
         if "seen" in params:  # a YAML type name, said in the student's language
-            params["seen"] = render(f"kubeconfig.kind.{params['seen']}", lang)
+            params["seen"] = render(f"type.{params['seen']}", lang)
         return render(f"kubeconfig.problem.{self.code}", lang, **params)
 
     def sentence(self, file: Path | None, lang: str) -> str:

@@ -43,6 +43,11 @@ def start_run(at: float | None, lang: str) -> None:
     _CLOCK.lang = lang
 
 
+def run_lang() -> str:
+    """The language of the run's messages (for failures raised deep in the transport)."""
+    return _CLOCK.lang
+
+
 def remaining() -> float | None:
     """Seconds left of the run deadline; ``None`` when no run deadline is set."""
     if _CLOCK.at is None:
