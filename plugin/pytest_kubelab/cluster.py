@@ -23,16 +23,23 @@ Objects = list[Obj]  # module-level alias: the reader's method `list` shadows th
 _Key = tuple[str, str | None]
 
 
+def _metadata(obj: Mapping[str, Any]) -> Mapping[str, Any]:
+    metadata = obj.get("metadata") if isinstance(obj, Mapping) else None
+    return metadata if isinstance(metadata, Mapping) else {}
+
+
 def labels_of(obj: Mapping[str, Any]) -> dict[str, str]:
-    return dict((obj.get("metadata") or {}).get("labels") or {})
+    """The object's labels; empty when there are none or they are not a map."""
+    labels = _metadata(obj).get("labels")
+    return dict(labels) if isinstance(labels, Mapping) else {}
 
 
 def name_of(obj: Mapping[str, Any]) -> str:
-    return str((obj.get("metadata") or {}).get("name", ""))
+    return str(_metadata(obj).get("name") or "")
 
 
 def namespace_of(obj: Mapping[str, Any]) -> str:
-    return str((obj.get("metadata") or {}).get("namespace", ""))
+    return str(_metadata(obj).get("namespace") or "")
 
 
 # Lists a lab run reads in nearly every namespace it grades. Fetching them once,

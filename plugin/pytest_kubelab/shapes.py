@@ -212,12 +212,13 @@ def check_object(obj: Any, where: str) -> None:
     """Raise :class:`MalformedObject` for the first field of ``obj`` with a wrong type."""
     if not isinstance(obj, Mapping):
         raise MalformedObject(where, "-", "mapping", obj)
-    name = (
-        (obj.get("metadata") or {}).get("name")
-        if isinstance(obj.get("metadata"), Mapping)
-        else None
-    )
-    label = f"{where} {name}" if isinstance(name, str) and name else where
+    metadata = obj.get("metadata")
+    meta: Mapping[str, Any] = metadata if isinstance(metadata, Mapping) else {}
+    name, namespace = meta.get("name"), meta.get("namespace")
+    label = where
+    if isinstance(name, str) and name:
+        scoped = f"{namespace}/{name}" if isinstance(namespace, str) and namespace else name
+        label = f"{where} {scoped}"
     status = obj.get("status")
     if status is not None and not isinstance(status, Mapping):
         raise MalformedObject(label, "status", "mapping", status)
