@@ -21,6 +21,8 @@ from .resources import resource_for
 Obj = dict[str, Any]
 Objects = list[Obj]  # module-level alias: the reader's method `list` shadows the builtin
 _Key = tuple[str, str | None]
+# The most of one container's log a failure report reads (30 lines are shown, 500 chars each).
+LOG_LIMIT_BYTES = 64 * 1024
 
 
 def _metadata(obj: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -127,11 +129,21 @@ class ClusterReader:
         return sorted(events, key=lambda e: str(e.get("lastTimestamp") or e.get("eventTime") or ""))
 
     def logs(self, namespace: str, pod: str, container: str, tail: int = 30) -> str:
-        """The last ``tail`` lines of a container's log ("" if there are none)."""
+        """The last ``tail`` lines of a container's log ("" if there are none).
+
+        At most :data:`LOG_LIMIT_BYTES` are read: ``limitBytes`` asks the API server for
+        no more, and the transport cuts the body there if the server ignores it (a
+        50 MB one-line log is never downloaded whole).
+        """
         answer = self.api.get(
             f"/api/v1/namespaces/{namespace}/pods/{pod}/log",
-            [("container", container), ("tailLines", str(tail))],
+            [
+                ("container", container),
+                ("tailLines", str(tail)),
+                ("limitBytes", str(LOG_LIMIT_BYTES)),
+            ],
             accept="text/plain",
+            max_bytes=LOG_LIMIT_BYTES,
         )
         return answer.text if answer.status == 200 else ""
 

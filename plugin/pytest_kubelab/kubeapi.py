@@ -305,10 +305,58 @@ def _reason(answer: Answer) -> str:
     return ""
 
 
+# TLS failures by cause: (markers in OpenSSL's or urllib3's text, what a student reads).
+_TLS_CAUSES: tuple[tuple[tuple[str, ...], str], ...] = (
+    # A TLS *alert* comes from the server: it refused the certificate the client showed.
+    (
+        (
+            "alert bad certificate",
+            "alert unknown ca",
+            "alert certificate required",
+            "alert certificate unknown",
+            "alert decrypt error",
+            "alert access denied",
+            "certificate_required",
+        ),
+        "TLS: the server rejected the client certificate"
+        " (check client-certificate-data and client-key-data)",
+    ),
+    (
+        ("hostname mismatch", "doesn't match", "does not match", "ip address mismatch"),
+        "TLS: the server's certificate does not match its address (hostname mismatch)",
+    ),
+    (
+        ("certificate has expired", "certificate is not yet valid"),
+        "TLS: the server's certificate has expired or is not yet valid",
+    ),
+    (
+        (
+            "self-signed certificate",
+            "self signed certificate",
+            "unable to get local issuer",
+            "unable to get issuer",
+            "certificate verify failed",
+        ),
+        "TLS: the server's certificate is signed by an unknown authority"
+        " (check certificate-authority-data)",
+    ),
+    (
+        ("wrong version number", "record layer failure", "http request"),
+        "TLS: the server does not speak TLS (is the URL https:// where http:// is meant?)",
+    ),
+)
+
+
 def _describe(exc: Exception) -> str:
     text = str(getattr(exc, "reason", None) or exc)
+    lowered = text.lower()
+    if "ssl" in lowered or "certificate" in lowered or "tls" in lowered:
+        for markers, cause in _TLS_CAUSES:
+            if any(marker in lowered for marker in markers):
+                return cause
+        return "TLS handshake failed"
     # urllib3 nests the useful part; keep the innermost sentence short.
-    for marker in ("Connection refused", "timed out", "Name or service not known", "SSL"):
+    for marker in ("Connection refused", "timed out", "Name or service not known"):
         if marker in text:
             return marker
     return text[:200]

@@ -342,7 +342,17 @@ def _log(scenario: Scenario, namespace: str, pod: str, query: Mapping[str, str])
     lines = text.splitlines()
     if tail:
         lines = lines[-tail:]
-    return Reply(200, "text/plain", "\n".join(lines) + ("\n" if lines else ""))
+    body = "\n".join(lines) + ("\n" if lines else "")
+    limit = int(query.get("limitBytes", "0") or 0)
+    if limit and not state_ignores_limits(scenario):
+        # Like the kubelet: the first limitBytes bytes of what tailLines selected.
+        body = body.encode()[:limit].decode("utf-8", "ignore")
+    return Reply(200, "text/plain", body)
+
+
+def state_ignores_limits(scenario: Scenario) -> bool:
+    """Whether the scenario models a server that ignores ``limitBytes`` (``ignore_limit_bytes``)."""
+    return bool(scenario.faults.get("ignore_limit_bytes"))
 
 
 def _proxy(
