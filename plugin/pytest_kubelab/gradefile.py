@@ -3,8 +3,9 @@
 With ``--grade-json PATH`` the file is rewritten after every checkpoint, so a run
 killed by a CI timeout still leaves a valid grade: the checkpoints judged so far
 with their outcome, and every other selected checkpoint with outcome ``skipped``
-and the message "not judged: run interrupted". The top-level key ``complete`` is
-``true`` only when every selected checkpoint was judged. Every write goes to a
+and the message "not judged: run interrupted", and the top-level key
+``"complete": false``. A finished run's file has no ``complete`` key: its shape is
+the one it always had. Every write goes to a
 temporary file in the same folder and is then renamed over ``PATH``, so a reader
 never sees half a file, even after ``kill -9``.
 
@@ -93,7 +94,9 @@ class GradeFile:
                 }
             )
         data["max_score"] = int(data["max_score"]) + sum(c.points for c in missing)
-        data["complete"] = not missing and not self.interrupted
+        if missing or self.interrupted:
+            # Only an unfinished grade carries the key: a finished file keeps its old shape.
+            data["complete"] = False
         return data
 
     def write(self) -> None:
