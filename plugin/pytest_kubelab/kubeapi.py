@@ -36,6 +36,8 @@ READ_TIMEOUT = 10.0
 REQUEST_TOTAL = 30.0
 # Bodies larger than this are cut (a LIST of 20,000 pods is about 60 MB).
 MAX_BODY_BYTES = 256 * 1024 * 1024
+# Answers of the lab's apps through the service proxy are small JSON or HTML pages.
+PROXY_MAX_BYTES = 16 * 1024 * 1024
 # Loading the kubeconfig runs exec credential plugins (each with its own timeout).
 LOAD_TIMEOUT = kubeconfigs.EXEC_TIMEOUT + 5.0
 RETRY_ATTEMPTS = 4
@@ -233,7 +235,7 @@ class KubeApi:
         target = quote(service, safe=":")
         proxied = quote(path.lstrip("/"), safe="/")
         full = f"/api/v1/namespaces/{namespace}/services/{target}/proxy/{proxied}"
-        return self.get(full, query, accept="*/*")
+        return self.get(full, query, accept="*/*", max_bytes=PROXY_MAX_BYTES)
 
     def _get_once(
         self, path: str, query: Sequence[tuple[str, str]], accept: str, max_bytes: int
