@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from . import selectors
+from . import selectors, shapes
 from .kubeapi import Answer, KubeApi
 from .redact import REDACTOR
 from .resources import resource_for
@@ -21,18 +21,27 @@ from .resources import resource_for
 Obj = dict[str, Any]
 Objects = list[Obj]  # module-level alias: the reader's method `list` shadows the builtin
 _Key = tuple[str, str | None]
+# The most of one container's log a failure report reads (30 lines are shown, 500 chars each).
+LOG_LIMIT_BYTES = 64 * 1024
+
+
+def _metadata(obj: Mapping[str, Any]) -> Mapping[str, Any]:
+    metadata = obj.get("metadata") if isinstance(obj, Mapping) else None
+    return metadata if isinstance(metadata, Mapping) else {}
 
 
 def labels_of(obj: Mapping[str, Any]) -> dict[str, str]:
-    return dict((obj.get("metadata") or {}).get("labels") or {})
+    """The object's labels; empty when there are none or they are not a map."""
+    labels = _metadata(obj).get("labels")
+    return dict(labels) if isinstance(labels, Mapping) else {}
 
 
 def name_of(obj: Mapping[str, Any]) -> str:
-    return str((obj.get("metadata") or {}).get("name", ""))
+    return str(_metadata(obj).get("name") or "")
 
 
 def namespace_of(obj: Mapping[str, Any]) -> str:
-    return str((obj.get("metadata") or {}).get("namespace", ""))
+    return str(_metadata(obj).get("namespace") or "")
 
 
 # Lists a lab run reads in nearly every namespace it grades. Fetching them once,
@@ -120,11 +129,21 @@ class ClusterReader:
         return sorted(events, key=lambda e: str(e.get("lastTimestamp") or e.get("eventTime") or ""))
 
     def logs(self, namespace: str, pod: str, container: str, tail: int = 30) -> str:
-        """The last ``tail`` lines of a container's log ("" if there are none)."""
+        """The last ``tail`` lines of a container's log ("" if there are none).
+
+        At most :data:`LOG_LIMIT_BYTES` are read: ``limitBytes`` asks the API server for
+        no more, and the transport cuts the body there if the server ignores it (a
+        50 MB one-line log is never downloaded whole).
+        """
         answer = self.api.get(
             f"/api/v1/namespaces/{namespace}/pods/{pod}/log",
-            [("container", container), ("tailLines", str(tail))],
+            [
+                ("container", container),
+                ("tailLines", str(tail)),
+                ("limitBytes", str(LOG_LIMIT_BYTES)),
+            ],
             accept="text/plain",
+            max_bytes=LOG_LIMIT_BYTES,
         )
         return answer.text if answer.status == 200 else ""
 
@@ -148,11 +167,19 @@ class ClusterReader:
                 cached = [obj for obj in everywhere or [] if namespace_of(obj) == namespace]
         if cached is not None:
             return cached
-        data = self.api.get_json(resource.collection_path(namespace))
-        items: Objects = [dict(i) for i in (data or {}).get("items") or []]
-        for item in items:
+        path = resource.collection_path(namespace)
+        data = self.api.get_json(path)
+        raw_items = (data or {}).get("items") or []
+        if not isinstance(raw_items, list):
+            raise shapes.MalformedObject(f"{kind}List", "items", "list", raw_items)
+        items: Objects = []
+        for index, raw in enumerate(raw_items):
+            # A wrong type anywhere fails the checkpoint that reads it, naming the field.
+            shapes.check_object(raw, f"{kind} #{index}" if not isinstance(raw, dict) else kind)
+            item = dict(raw)
             # LIST answers omit kind/apiVersion on items; checks and messages want them.
             item.setdefault("kind", kind)
+            items.append(item)
         if kind == "Secret":
             # Whatever Secret the run reads must never show up in what it writes.
             REDACTOR.remember_secrets(items)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,8 +27,19 @@ from urllib.parse import quote
 
 import tenacity
 
+from . import kubeconfig as kubeconfigs
+from . import shapes, timebox
+
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 10.0
+# The whole exchange (connect, headers, body) of one request, however the server trickles.
+REQUEST_TOTAL = 30.0
+# Bodies larger than this are cut (a LIST of 20,000 pods is about 60 MB).
+MAX_BODY_BYTES = 256 * 1024 * 1024
+# Answers of the lab's apps through the service proxy are small JSON or HTML pages.
+PROXY_MAX_BYTES = 16 * 1024 * 1024
+# Loading the kubeconfig runs exec credential plugins (each with its own timeout).
+LOAD_TIMEOUT = kubeconfigs.EXEC_TIMEOUT + 5.0
 RETRY_ATTEMPTS = 4
 RETRY_AFTER_CAP = 5.0
 
@@ -82,11 +94,18 @@ class Answer:
     text: str
 
     def json(self) -> Any:
-        """The body parsed as JSON; raises :class:`NotJsonAnswer` when it is not JSON."""
+        """The body parsed as JSON; raises :class:`NotJsonAnswer` when it is not JSON.
+
+        A document nested too deeply for the parser (a hostile ``[[[[…]]]]``) is
+        "not JSON" too, never a ``RecursionError``.
+        """
         try:
             return json.loads(self.text)
         except json.JSONDecodeError as exc:
             raise NotJsonAnswer(exc, self.status, self.content_type) from None
+        except RecursionError:
+            error = json.JSONDecodeError("nested too deeply", self.text[:200], 0)
+            raise NotJsonAnswer(error, self.status, self.content_type) from None
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:
@@ -106,6 +125,14 @@ def _wait_for_retry(state: tenacity.RetryCallState) -> float:
     return float(min(0.05 * 2 ** (state.attempt_number - 1), 1.0))
 
 
+def _stop_retrying(state: tenacity.RetryCallState) -> bool:
+    # Never sleep into the run deadline: a retry that could only start after it is pointless.
+    if state.attempt_number >= RETRY_ATTEMPTS:
+        return True
+    left = timebox.remaining()
+    return left is not None and _wait_for_retry(state) >= left
+
+
 def _is_status_body(text: str) -> bool:
     return '"kind":"Status"' in text.replace(" ", "")
 
@@ -119,14 +146,36 @@ class KubeApi:
 
     def __init__(self, kubeconfig: Path | None, context: str | None) -> None:
         from kubernetes import client, config  # heavy import, deferred until a lab runs
+        from kubernetes.config.config_exception import ConfigException
 
+        kubeconfigs.install_exec_timeout()
         configuration = client.Configuration()
-        config.load_kube_config(  # type: ignore[no-untyped-call]
-            config_file=str(kubeconfig) if kubeconfig else None,
-            context=context,
-            client_configuration=configuration,
-            persist_config=False,
-        )
+
+        def load() -> None:
+            config.load_kube_config(  # type: ignore[no-untyped-call]
+                config_file=str(kubeconfig) if kubeconfig else None,
+                context=context,
+                client_configuration=configuration,
+                persist_config=False,
+            )
+
+        kubeconfigs.take_exec_failure()  # a stale failure of an earlier load is not ours
+        try:
+            # One second beyond the plugin's own timeout, so its clearer reason wins the race.
+            timebox.run_within(timebox.budget(LOAD_TIMEOUT, "kubeconfig") + 1.0, load)
+        except timebox.TimedOut as exc:
+            issue = kubeconfigs.Issue("load_timeout", {"seconds": exc.seconds})
+            raise kubeconfigs.KubeconfigProblem(issue) from None
+        except (ConfigException, ValueError, TypeError, KeyError, AttributeError, OSError) as exc:
+            failure = kubeconfigs.take_exec_failure()
+            if failure is not None:
+                raise kubeconfigs.KubeconfigProblem(failure) from None
+            reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+            issue = kubeconfigs.Issue("client_rejected", {"reason": reason})
+            raise kubeconfigs.KubeconfigProblem(issue) from None
+        failure = kubeconfigs.take_exec_failure()
+        if failure is not None:  # the client only logged it and would go on without credentials
+            raise kubeconfigs.KubeconfigProblem(failure)
         # Retries are ours (bounded, Retry-After aware); urllib3 would retry silently.
         configuration.retries = False
         self.server = str(configuration.host)
@@ -143,24 +192,37 @@ class KubeApi:
         path: str,
         query: Sequence[tuple[str, str]] = (),
         accept: str = "application/json",
+        max_bytes: int = MAX_BODY_BYTES,
     ) -> Answer:
-        """GET ``path`` and return the answer; 429/5xx are retried with bounded backoff."""
+        """GET ``path`` and return the answer; 429/5xx are retried with bounded backoff.
+
+        Each attempt has a total time limit (:data:`REQUEST_TOTAL`, cut to the run
+        deadline), retries stop before they would sleep past the run deadline, and a
+        body longer than ``max_bytes`` is cut there.
+        """
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception_type(_Transient),
-            stop=tenacity.stop_after_attempt(RETRY_ATTEMPTS),
+            stop=_stop_retrying,
             wait=_wait_for_retry,
             reraise=True,
         )
-        return retrying(self._get_once, path, query, accept)
+        return retrying(self._get_once, path, query, accept, max_bytes)
 
-    def get_json(self, path: str, query: Sequence[tuple[str, str]] = ()) -> Any:
-        """GET an API object; ``None`` when it does not exist (404)."""
+    def get_json(self, path: str, query: Sequence[tuple[str, str]] = ()) -> dict[str, Any] | None:
+        """GET an API object; ``None`` when it does not exist (404).
+
+        Every answer of the Kubernetes API is a JSON object; anything else (a list, a
+        number) raises :class:`~pytest_kubelab.shapes.MalformedObject`.
+        """
         answer = self.get(path, query)
         if answer.status == 404:
             return None
         if answer.status >= 400:
             raise KubeApiError(answer.status, _reason(answer), path)
-        return answer.json()
+        data = answer.json()
+        if not isinstance(data, dict):
+            raise shapes.MalformedObject(f"GET {path}", "-", "mapping", data)
+        return data
 
     def service_proxy(
         self,
@@ -173,11 +235,15 @@ class KubeApi:
         target = quote(service, safe=":")
         proxied = quote(path.lstrip("/"), safe="/")
         full = f"/api/v1/namespaces/{namespace}/services/{target}/proxy/{proxied}"
-        return self.get(full, query, accept="*/*")
+        return self.get(full, query, accept="*/*", max_bytes=PROXY_MAX_BYTES)
 
-    def _get_once(self, path: str, query: Sequence[tuple[str, str]], accept: str) -> Answer:
+    def _get_once(
+        self, path: str, query: Sequence[tuple[str, str]], accept: str, max_bytes: int
+    ) -> Answer:
         if self._unreachable is not None:
             raise self._unreachable
+        what = timebox.describe_what("GET", path)
+        limit = timebox.budget(REQUEST_TOTAL, what)
         method, url, headers, _, _ = self._client.param_serialize(
             method="GET",
             resource_path=path,
@@ -187,17 +253,36 @@ class KubeApi:
         )
         with self._lock:
             self.requests += 1
-        try:
+        stop_at = time.monotonic() + limit
+        opened: list[Any] = []
+
+        def exchange() -> tuple[Any, bytes]:
             response = self._client.call_api(
                 method, url, header_params=headers, _request_timeout=(CONNECT_TIMEOUT, READ_TIMEOUT)
             )
-            body = response.read()  # type: ignore[no-untyped-call]
+            raw = response.response  # urllib3 streams it: the kubernetes client never preloads
+            opened.append(raw)
+            try:
+                body, _ = timebox.read_body(raw, limit=limit, stop_at=stop_at, max_bytes=max_bytes)
+            finally:
+                raw.release_conn()
+            return response, body
+
+        try:
+            response, body = timebox.run_within(
+                limit, exchange, on_timeout=lambda: [raw.shutdown() for raw in opened]
+            )
+        except timebox.TimedOut as exc:
+            if timebox.remaining() == 0:
+                raise timebox.DeadlineReached(what) from None
+            self._unreachable = ClusterUnreachable(0, str(exc), path)
+            raise self._unreachable from None
         except Exception as exc:  # urllib3 and ApiException(status=0) both mean "no answer"
             if getattr(exc, "status", 0):
                 raise
             self._unreachable = ClusterUnreachable(0, _describe(exc), path)
             raise self._unreachable from exc
-        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body or "")
+        text = body.decode("utf-8", "replace")
         answer = Answer(int(response.status), str(response.headers.get("Content-Type", "")), text)
         if answer.status == 403 and _is_status_body(text):
             raise Forbidden(403, _reason(answer), path)
@@ -222,10 +307,58 @@ def _reason(answer: Answer) -> str:
     return ""
 
 
+# TLS failures by cause: (markers in OpenSSL's or urllib3's text, what a student reads).
+_TLS_CAUSES: tuple[tuple[tuple[str, ...], str], ...] = (
+    # A TLS *alert* comes from the server: it refused the certificate the client showed.
+    (
+        (
+            "alert bad certificate",
+            "alert unknown ca",
+            "alert certificate required",
+            "alert certificate unknown",
+            "alert decrypt error",
+            "alert access denied",
+            "certificate_required",
+        ),
+        "TLS: the server rejected the client certificate"
+        " (check client-certificate-data and client-key-data)",
+    ),
+    (
+        ("hostname mismatch", "doesn't match", "does not match", "ip address mismatch"),
+        "TLS: the server's certificate does not match its address (hostname mismatch)",
+    ),
+    (
+        ("certificate has expired", "certificate is not yet valid"),
+        "TLS: the server's certificate has expired or is not yet valid",
+    ),
+    (
+        (
+            "self-signed certificate",
+            "self signed certificate",
+            "unable to get local issuer",
+            "unable to get issuer",
+            "certificate verify failed",
+        ),
+        "TLS: the server's certificate is signed by an unknown authority"
+        " (check certificate-authority-data)",
+    ),
+    (
+        ("wrong version number", "record layer failure", "http request"),
+        "TLS: the server does not speak TLS (is the URL https:// where http:// is meant?)",
+    ),
+)
+
+
 def _describe(exc: Exception) -> str:
     text = str(getattr(exc, "reason", None) or exc)
+    lowered = text.lower()
+    if "ssl" in lowered or "certificate" in lowered or "tls" in lowered:
+        for markers, cause in _TLS_CAUSES:
+            if any(marker in lowered for marker in markers):
+                return cause
+        return "TLS handshake failed"
     # urllib3 nests the useful part; keep the innermost sentence short.
-    for marker in ("Connection refused", "timed out", "Name or service not known", "SSL"):
+    for marker in ("Connection refused", "timed out", "Name or service not known"):
         if marker in text:
             return marker
     return text[:200]

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from . import diagnostics, html_report, markers, terminal
+from . import diagnostics, gradefile, html_report, markers, terminal, timebox
 from .catalog import messages, render
 from .causes import summary_of
 from .fixtures import lab, lab_access, lab_deadline, lab_settings  # noqa: F401
@@ -50,6 +50,7 @@ def pytest_configure(config: pytest.Config) -> None:
     settings = read_settings(config)
     config.stash[SETTINGS_KEY] = settings
     config.stash[GRADEBOOK_KEY] = GradeBook(settings.lang)
+    gradefile.register(config, settings.grade_json)  # rewritten as checkpoints finish
     html_report.register(config)
     if _is_lab_run(config):
         terminal.quiet_pytest_sections(config)
@@ -76,6 +77,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    timebox.start_run(None, "ko")  # no run deadline outlives its run
     handle = config.stash.get(SIM_KEY, None)
     if handle is not None:
         handle.stop()
@@ -281,6 +283,5 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     for line in terminal.summary_lines(book):
         terminalreporter.write_line(line)
     settings = config.stash[SETTINGS_KEY]
-    if settings.grade_json is not None:
-        book.write_json(settings.grade_json)
+    if settings.grade_json is not None and gradefile.write_final(config):
         terminalreporter.write_line(f"kubelab: grade written to {settings.grade_json}")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 import tenacity
 
+from .timebox import DeadlineReached
 from .verdict import State, Verdict
 
 POLL_MIN = 0.5
@@ -57,23 +58,39 @@ def settle(
 
     ``refresh`` is called before every re-check so it sees fresh cluster state.
     A verdict still ``PENDING`` at the end becomes a failure that says how long
-    it waited.
+    it waited. When the run deadline stops a re-check (no request may start after
+    it), the verdict of the previous look is the answer: it is what the cluster
+    showed last, which says more than "deadline reached".
     """
     if deadline is not None:
         budget = min(budget, deadline.remaining())
     started = time.monotonic()
+    seen: list[Verdict] = []
+    cut = False
+
+    def look() -> Verdict:
+        nonlocal cut
+        try:
+            verdict = check()
+        except DeadlineReached:
+            if not seen:
+                raise  # nothing was judged at all: the checkpoint fails with "deadline reached"
+            cut = True
+            return seen[-1]
+        seen.append(verdict)
+        return verdict
 
     def again(state: tenacity.RetryCallState) -> None:
         refresh()
 
     retrying = tenacity.Retrying(
-        retry=tenacity.retry_if_result(lambda v: v.state is State.PENDING),
+        retry=tenacity.retry_if_result(lambda v: v.state is State.PENDING and not cut),
         stop=tenacity.stop_after_delay(budget),
         wait=_poll_within(budget),
         before_sleep=again,
         retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
     )
-    verdict: Verdict = retrying(check)
+    verdict: Verdict = retrying(look)
     if verdict.state is State.PENDING:
         waited = round(time.monotonic() - started)
         return replace(verdict, state=State.FAIL, params={**verdict.params, "waited": waited})

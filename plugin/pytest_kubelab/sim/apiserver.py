@@ -92,13 +92,16 @@ class SimState:
         self._counter = itertools.count(1)
         self._faulted: set[str] = set()
 
-    def inject_fault(self, number: int, every: int, target: str) -> bool:
+    def inject_fault(self, number: int, every: int, target: str, sticky: bool = False) -> bool:
         """Whether request ``number`` for ``target`` gets the injected error.
 
         Every ``every``-th request fails, except the retry of a request that just
         failed: real transient errors clear up, and with parallel clients a global
-        counter could otherwise fail one path until the client gives up.
+        counter could otherwise fail one path until the client gives up. A
+        ``sticky`` fault (``error_sticky: true``) never clears: every request fails.
         """
+        if sticky:
+            return True
         with self._lock:
             if target in self._faulted:
                 self._faulted.discard(target)
@@ -150,7 +153,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(405, status_body(405, "MethodNotAllowed", "the simulator is read-only"))
             return
         every = int(faults.get("error_every") or 0)
-        if state.inject_fault(number, every, self.path):
+        if state.inject_fault(number, every, self.path, bool(faults.get("error_sticky"))):
             code = int(faults.get("error_status", 500))
             headers = {"Retry-After": str(faults.get("retry_after", 1))} if code == 429 else {}
             reason = "TooManyRequests" if code == 429 else "InternalError"
@@ -183,7 +186,25 @@ class _Handler(BaseHTTPRequestHandler):
         for key, value in (extra or {}).items():
             self.send_header(key, value)
         self.end_headers()
+        interval = self.server.state.scenario.faults.get("api_trickle")
+        if interval:
+            trickle(self.wfile, data, float(interval))
+            return
         self.wfile.write(data)
+
+
+def trickle(out: Any, data: bytes, interval: float) -> None:
+    """Send ``data`` one byte per ``interval`` seconds (the ``*_trickle`` faults).
+
+    Ends when the whole body is out or the client hangs up.
+    """
+    for index in range(len(data)):
+        try:
+            out.write(data[index : index + 1])
+            out.flush()
+        except OSError:
+            return
+        time.sleep(interval)
 
 
 class _Server(ThreadingHTTPServer):
@@ -321,7 +342,17 @@ def _log(scenario: Scenario, namespace: str, pod: str, query: Mapping[str, str])
     lines = text.splitlines()
     if tail:
         lines = lines[-tail:]
-    return Reply(200, "text/plain", "\n".join(lines) + ("\n" if lines else ""))
+    body = "\n".join(lines) + ("\n" if lines else "")
+    limit = int(query.get("limitBytes", "0") or 0)
+    if limit and not state_ignores_limits(scenario):
+        # Like the kubelet: the first limitBytes bytes of what tailLines selected.
+        body = body.encode()[:limit].decode("utf-8", "ignore")
+    return Reply(200, "text/plain", body)
+
+
+def state_ignores_limits(scenario: Scenario) -> bool:
+    """Whether the scenario models a server that ignores ``limitBytes`` (``ignore_limit_bytes``)."""
+    return bool(scenario.faults.get("ignore_limit_bytes"))
 
 
 def _proxy(

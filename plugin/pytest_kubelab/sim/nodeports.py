@@ -30,6 +30,9 @@ class _AppHandler(BaseHTTPRequestHandler):
         if self.server.hang.is_set():
             self.server.hang_release.wait(60)
             return
+        if self.server.trickle:
+            self._trickle()
+            return
         url = urlsplit(self.path)
         reply = answer(
             self.server.scenario,
@@ -45,16 +48,34 @@ class _AppHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def _trickle(self) -> None:
+        # 200 with a huge Content-Length, then one byte per interval: a socket read
+        # timeout never fires, only a total time limit ends this.
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(10**9))
+        self.end_headers()
+        while not self.server.hang_release.is_set():
+            try:
+                self.wfile.write(b"<")
+                self.wfile.flush()
+            except OSError:
+                return
+            self.server.hang_release.wait(self.server.trickle)
+
 
 class _AppServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, scenario: Scenario, service_key: str, hang: bool) -> None:
+    def __init__(
+        self, scenario: Scenario, service_key: str, hang: bool, trickle: float = 0.0
+    ) -> None:
         super().__init__(("127.0.0.1", 0), _AppHandler)
         self.scenario = scenario
         self.service_key = service_key
         self.hang = threading.Event()
         self.hang_release = threading.Event()
+        self.trickle = trickle  # seconds between bytes; 0: answer normally
         if hang:
             self.hang.set()
 
@@ -74,6 +95,8 @@ class NodePortStandIns:
         self._servers: list[_AppServer] = []
         refuse = {int(p) for p in scenario.faults.get("nodeport_refuse") or []}
         hang = {int(p) for p in scenario.faults.get("nodeport_hang") or []}
+        trickle = {int(p) for p in scenario.faults.get("nodeport_trickle") or []}
+        interval = float(scenario.faults.get("trickle_interval") or 2.0)
         for service in scenario.of_kind("Service"):
             spec = service.get("spec") or {}
             if spec.get("type") not in ("NodePort", "LoadBalancer"):
@@ -89,7 +112,8 @@ class NodePortStandIns:
                 if node_port in refuse or not has_ready:
                     self.mapping[node_port] = refusing_port()
                     continue
-                server = _AppServer(scenario, key, node_port in hang)
+                drip = interval if node_port in trickle else 0.0
+                server = _AppServer(scenario, key, node_port in hang, drip)
                 self._servers.append(server)
                 # A short poll interval: stop() waits for it once per stand-in.
                 threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()

@@ -1,0 +1,186 @@
+"""Clear transport errors: TLS failures name their cause, and log tails have a byte limit.
+
+Certificates are made with the ``openssl`` command line (skipped when it is missing) and
+served by an HTTPS server on 127.0.0.1 that answers ``/version``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import ssl
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pytest_kubelab.cluster import LOG_LIMIT_BYTES, ClusterReader
+from pytest_kubelab.kubeapi import ClusterUnreachable, KubeApi
+from pytest_kubelab.sim.runtime import start
+
+pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
+
+
+def _openssl(*args: str, cwd: Path) -> None:
+    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def _issue(folder: Path, name: str, ca: str, san: str) -> None:
+    _openssl(
+        "req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key", "-out", f"{name}.csr",
+        "-subj", f"/CN={name}", cwd=folder,
+    )  # fmt: skip
+    (folder / f"{name}.ext").write_text(f"subjectAltName={san}\n", encoding="utf-8")
+    _openssl(
+        "x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.crt", "-CAkey", f"{ca}.key",
+        "-CAcreateserial", "-out", f"{name}.crt", "-days", "2", "-extfile", f"{name}.ext",
+        cwd=folder,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("pki")
+    for ca in ("ca", "other-ca"):
+        _openssl(
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{ca}.key",
+            "-out", f"{ca}.crt", "-days", "2", "-subj", f"/CN=kubelab-test-{ca}",
+            cwd=folder,
+        )  # fmt: skip
+    _issue(folder, "server", "ca", "DNS:localhost")  # not valid for 127.0.0.1
+    _issue(folder, "client", "other-ca", "DNS:student")  # signed by a CA the server distrusts
+    _issue(folder, "good-client", "ca", "DNS:student")
+    return folder
+
+
+class _Version(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+        body = json.dumps({"gitVersion": "v1.31.2"}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        return
+
+
+def _serve(pki: Path, client_ca: bool) -> tuple[ThreadingHTTPServer, int]:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(pki / "server.crt", pki / "server.key")
+    if client_ca:
+        context.verify_mode = ssl.CERT_REQUIRED
+        context.load_verify_locations(pki / "ca.crt")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Version)
+    server.daemon_threads = True
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    return server, int(server.server_address[1])
+
+
+@pytest.fixture
+def https(pki: Path) -> Iterator[int]:
+    server, port = _serve(pki, client_ca=False)
+    yield port
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def mtls(pki: Path) -> Iterator[int]:
+    server, port = _serve(pki, client_ca=True)
+    yield port
+    server.shutdown()
+    server.server_close()
+
+
+def _b64(path: Path) -> str:
+    return base64.b64encode(path.read_bytes()).decode()
+
+
+def _kubeconfig(tmp_path: Path, server: str, ca: Path | None, client: str | None = None) -> Path:
+    cluster: dict[str, Any] = {"server": server}
+    if ca is not None:
+        cluster["certificate-authority-data"] = _b64(ca)
+    user: dict[str, Any] = {"token": "not-used-here-1234"}
+    if client is not None:
+        pki = ca.parent if ca is not None else tmp_path
+        user = {
+            "client-certificate-data": _b64(pki / f"{client}.crt"),
+            "client-key-data": _b64(pki / f"{client}.key"),
+        }
+    config = {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": [{"name": "c", "cluster": cluster}],
+        "users": [{"name": "u", "user": user}],
+        "contexts": [{"name": "kind-lab-cluster", "context": {"cluster": "c", "user": "u"}}],
+        "current-context": "kind-lab-cluster",
+    }
+    path = tmp_path / "kubeconfig"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
+def _reason(path: Path) -> str:
+    api = KubeApi(path, None)
+    try:
+        api.get_json("/version")
+    except ClusterUnreachable as exc:
+        return exc.reason
+    finally:
+        api.close()
+    return "answered"
+
+
+def test_a_trusted_server_answers(tmp_path: Path, pki: Path, https: int) -> None:
+    path = _kubeconfig(tmp_path, f"https://localhost:{https}", pki / "ca.crt")
+    assert _reason(path) == "answered"
+
+
+def test_unknown_authority_is_named(tmp_path: Path, https: int) -> None:
+    path = _kubeconfig(tmp_path, f"https://localhost:{https}", None)
+    assert "unknown authority" in _reason(path)
+
+
+def test_hostname_mismatch_is_named(tmp_path: Path, pki: Path, https: int) -> None:
+    path = _kubeconfig(tmp_path, f"https://127.0.0.1:{https}", pki / "ca.crt")
+    assert "hostname mismatch" in _reason(path)
+
+
+def test_a_rejected_client_certificate_is_named(tmp_path: Path, pki: Path, mtls: int) -> None:
+    path = _kubeconfig(tmp_path, f"https://localhost:{mtls}", pki / "ca.crt", client="client")
+    assert "rejected the client certificate" in _reason(path)
+    good = _kubeconfig(tmp_path, f"https://localhost:{mtls}", pki / "ca.crt", "good-client")
+    assert _reason(good) == "answered"
+
+
+def test_plain_http_server_behind_https_url_is_named(tmp_path: Path) -> None:
+    with start("complete") as sim:
+        path = _kubeconfig(tmp_path, sim.server_url.replace("http://", "https://"), None)
+        assert "does not speak TLS" in _reason(path)
+
+
+@pytest.mark.parametrize("server_honours_limit", [True, False])
+def test_log_tails_have_a_byte_limit(server_honours_limit: bool) -> None:
+    with start("complete") as sim:
+        if not server_honours_limit:
+            sim.scenario.faults["ignore_limit_bytes"] = True
+        pod = "prometheus-grafana-7f8d6c9b54-x2kfp"
+        sim.scenario.logs[f"monitoring/{pod}/grafana"] = "x" * (50 * 1024 * 1024)  # one line
+        reader = ClusterReader(KubeApi(sim.kubeconfig, sim.scenario.context))
+        started = time.monotonic()
+        text = reader.logs("monitoring", pod, "grafana")
+        elapsed = time.monotonic() - started
+        reader.api.close()
+        queries = [r.query for r in sim.state.log] if sim.state else []
+    assert 0 < len(text.encode()) <= LOG_LIMIT_BYTES
+    assert any(f"limitBytes={LOG_LIMIT_BYTES}" in q for q in queries)
+    assert elapsed < 5
