@@ -23,10 +23,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pytest_kubelab import probes
 from pytest_kubelab.cluster import ClusterReader
+from pytest_kubelab.grading import GradeBook
 from pytest_kubelab.kubeapi import Answer, KubeApi, NotJsonAnswer
 from pytest_kubelab.kubeconfig import Target
 from pytest_kubelab.lab import ClusterAccess, Lab
 from pytest_kubelab.options import LabSettings
+from pytest_kubelab.session import GRADEBOOK_KEY
 from pytest_kubelab.sim.apiserver import route, status_body
 from pytest_kubelab.sim.scenario import Scenario, load_scenario
 from pytest_kubelab.spec import Checkpoint, LabSpec, load_spec
@@ -67,9 +69,18 @@ class _NoHeaders:
     headers: dict[str, str] = {}
 
 
+class _Config:
+    """What Lab.require reads from the pytest config: the run's grade book."""
+
+    def __init__(self) -> None:
+        self.stash = pytest.Stash()
+        self.stash[GRADEBOOK_KEY] = GradeBook("en")
+
+
 class _Node:
     def __init__(self) -> None:
         self.stash = pytest.Stash()
+        self.config = _Config()
 
 
 def _checkpoint_tests() -> list[tuple[LabSpec, Checkpoint, Callable[[Lab], None]]]:
