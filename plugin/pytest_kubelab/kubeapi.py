@@ -29,6 +29,7 @@ import tenacity
 
 from . import kubeconfig as kubeconfigs
 from . import shapes, timebox
+from .catalog import render
 
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 10.0
@@ -179,6 +180,7 @@ class KubeApi:
         # Retries are ours (bounded, Retry-After aware); urllib3 would retry silently.
         configuration.retries = False
         self.server = str(configuration.host)
+        self._client_certificate = bool(getattr(configuration, "cert_file", None))
         self._client = client.ApiClient(configuration)
         self._unreachable: ClusterUnreachable | None = None
         self._lock = threading.Lock()
@@ -275,12 +277,14 @@ class KubeApi:
         except timebox.TimedOut as exc:
             if timebox.remaining() == 0:
                 raise timebox.DeadlineReached(what) from None
-            self._unreachable = ClusterUnreachable(0, str(exc), path)
+            reason = render("transport.timeout", timebox.run_lang(), seconds=f"{exc.seconds:g}")
+            self._unreachable = ClusterUnreachable(0, reason, path)
             raise self._unreachable from None
         except Exception as exc:  # urllib3 and ApiException(status=0) both mean "no answer"
             if getattr(exc, "status", 0):
                 raise
-            self._unreachable = ClusterUnreachable(0, _describe(exc), path)
+            described = _describe(exc, self._client_certificate)
+            self._unreachable = ClusterUnreachable(0, described, path)
             raise self._unreachable from exc
         text = body.decode("utf-8", "replace")
         answer = Answer(int(response.status), str(response.headers.get("Content-Type", "")), text)
@@ -307,7 +311,7 @@ def _reason(answer: Answer) -> str:
     return ""
 
 
-# TLS failures by cause: (markers in OpenSSL's or urllib3's text, what a student reads).
+# TLS failures by cause: (markers in OpenSSL's or urllib3's text, catalog key of the cause).
 _TLS_CAUSES: tuple[tuple[tuple[str, ...], str], ...] = (
     # A TLS *alert* comes from the server: it refused the certificate the client showed.
     (
@@ -320,17 +324,13 @@ _TLS_CAUSES: tuple[tuple[tuple[str, ...], str], ...] = (
             "alert access denied",
             "certificate_required",
         ),
-        "TLS: the server rejected the client certificate"
-        " (check client-certificate-data and client-key-data)",
+        "transport.tls_client_rejected",
     ),
     (
         ("hostname mismatch", "doesn't match", "does not match", "ip address mismatch"),
-        "TLS: the server's certificate does not match its address (hostname mismatch)",
+        "transport.tls_hostname",
     ),
-    (
-        ("certificate has expired", "certificate is not yet valid"),
-        "TLS: the server's certificate has expired or is not yet valid",
-    ),
+    (("certificate has expired", "certificate is not yet valid"), "transport.tls_expired"),
     (
         (
             "self-signed certificate",
@@ -339,24 +339,25 @@ _TLS_CAUSES: tuple[tuple[tuple[str, ...], str], ...] = (
             "unable to get issuer",
             "certificate verify failed",
         ),
-        "TLS: the server's certificate is signed by an unknown authority"
-        " (check certificate-authority-data)",
+        "transport.tls_unknown_authority",
     ),
-    (
-        ("wrong version number", "record layer failure", "http request"),
-        "TLS: the server does not speak TLS (is the URL https:// where http:// is meant?)",
-    ),
+    (("wrong version number", "record layer failure", "http request"), "transport.tls_not_tls"),
 )
 
 
-def _describe(exc: Exception) -> str:
+def _describe(exc: Exception, client_certificate: bool = False) -> str:
     text = str(getattr(exc, "reason", None) or exc)
     lowered = text.lower()
     if "ssl" in lowered or "certificate" in lowered or "tls" in lowered:
-        for markers, cause in _TLS_CAUSES:
+        for markers, key in _TLS_CAUSES:
             if any(marker in lowered for marker in markers):
-                return cause
-        return "TLS handshake failed"
+                return render(key, timebox.run_lang())
+        if "eof occurred" in lowered or "unexpected eof" in lowered:
+            # With TLS 1.3 a server that refuses the client certificate often just hangs
+            # up, and its alert is lost: say so when a client certificate was shown.
+            key = "transport.tls_closed_cert" if client_certificate else "transport.tls_closed"
+            return render(key, timebox.run_lang())
+        return render("transport.tls_other", timebox.run_lang())
     # urllib3 nests the useful part; keep the innermost sentence short.
     for marker in ("Connection refused", "timed out", "Name or service not known"):
         if marker in text:

@@ -105,6 +105,8 @@ def load_document(path: Path) -> tuple[dict[str, Any] | None, Issue | None]:
     try:
         if path.is_dir():
             return None, Issue("is_directory")
+        if path.exists() and not path.is_file():
+            return None, Issue("not_regular")  # a FIFO or device: reading could block forever
         raw = path.read_bytes()
     except FileNotFoundError:
         return None, Issue("missing")

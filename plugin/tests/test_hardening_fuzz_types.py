@@ -278,3 +278,56 @@ def test_a_non_object_answer_fails_cluster_reachable() -> None:
     outcomes = grade(BASE, api)
     assert outcomes["obs.1.cluster-reachable"] == "failed"
     assert outcomes["cost.1.cluster-reachable"] == "failed"
+
+
+def _with(kind: str, name: str, change: Callable[[dict[str, Any]], None]) -> Scenario:
+    scenario = copy.copy(BASE)
+    scenario.objects = dict(BASE.objects)
+    key = next(k for k in BASE.objects if k[0] == kind and k[2] == name)
+    obj = copy.deepcopy(BASE.objects[key])
+    change(obj)
+    scenario.objects[key] = obj
+    return scenario
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "field", "change", "checkpoint"),
+    [
+        (
+            "Pod",
+            "web-app-5d7f9c6b8-k8x2p",
+            "status.containerStatuses",
+            lambda o: o["status"].update(containerStatuses="running"),
+            "obs.5.web-service",
+        ),
+        (
+            "Node",
+            "lab-cluster-worker",
+            "metadata.labels",
+            lambda o: o["metadata"].update(labels=["kubernetes.io/os=linux"]),
+            "obs.1.nodes",
+        ),
+        (
+            "Node",
+            "lab-cluster-worker2",
+            "status.conditions",
+            lambda o: o["status"].update(conditions={"type": "Ready", "status": "True"}),
+            "obs.1.nodes",
+        ),
+    ],
+)
+def test_the_issues_wrong_types_fail_the_checkpoint_naming_the_field(
+    kind: str,
+    name: str,
+    field: str,
+    change: Callable[[dict[str, Any]], None],
+    checkpoint: str,
+) -> None:
+    scenario = _with(kind, name, change)
+    outcomes = grade(scenario)
+    assert not [o for o in outcomes.values() if o.startswith("error")], outcomes
+    assert outcomes[checkpoint] == "failed"
+    reader = ClusterReader(InProcessApi(scenario))
+    with pytest.raises(CheckpointFailed) as failure:
+        reader.list(kind)
+    assert f"`{field}`" in str(failure.value.msg) and name in str(failure.value.msg)

@@ -1,9 +1,9 @@
 """Results survive interruption: the grade file is written as checkpoints finish and on SIGTERM.
 
 A run on a slow fault scenario is started in a subprocess, as a CI job would run it,
-and stopped with SIGTERM once some checkpoints are judged. The grade file must be
-valid JSON in the usual shape, with ``complete: false`` and every unjudged checkpoint
-marked; the JUnit XML must be written too.
+and stopped with SIGTERM (a CI timeout) or SIGINT (Ctrl-C) once some checkpoints are
+judged. The grade file must be valid JSON in the usual shape, with ``complete: false``
+and every unjudged checkpoint marked; the JUnit XML must be written too.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from pytest_kubelab.gradefile import write_atomic
 
 from .conftest import LabRun
@@ -46,7 +47,10 @@ def _judged(path: Path) -> int:
     return sum(1 for c in data["checkpoints"] if not c["message"].startswith("not judged"))
 
 
-def test_sigterm_leaves_a_valid_grade_and_junit(lab_copy: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_leaves_a_valid_grade_and_junit(
+    lab_copy: Path, tmp_path: Path, signum: signal.Signals
+) -> None:
     grade, junit = tmp_path / "grade.json", tmp_path / "junit.xml"
     env = dict(os.environ, PYTEST_ADDOPTS="-p no:hypothesispytest -p no:cacheprovider")
     process = subprocess.Popen(
@@ -75,7 +79,7 @@ def test_sigterm_leaves_a_valid_grade_and_junit(lab_copy: Path, tmp_path: Path) 
             time.sleep(0.2)
         assert _judged(grade) >= 3, "no checkpoint was judged in 60 s"
         stopped = time.monotonic()
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(signum)
         output, _ = process.communicate(timeout=30)
         assert time.monotonic() - stopped < 10
     finally:

@@ -8,6 +8,7 @@ message that names the file and what is wrong with it (Korean by default, Englis
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -100,6 +101,13 @@ def test_a_good_kubeconfig_has_no_issue(tmp_path: Path) -> None:
 def test_a_directory_is_not_a_kubeconfig(tmp_path: Path) -> None:
     target = resolve(tmp_path, None)
     assert target.issue is not None and target.issue.code == "is_directory"
+
+
+def test_a_pipe_is_not_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "kubeconfig"
+    os.mkfifo(fifo)  # reading it would block until someone writes
+    target = resolve(fifo, None)
+    assert target.issue is not None and target.issue.code == "not_regular"
 
 
 @pytest.mark.parametrize(

@@ -20,11 +20,20 @@ from typing import Any
 
 import pytest
 import yaml
+from pytest_kubelab import timebox
 from pytest_kubelab.cluster import LOG_LIMIT_BYTES, ClusterReader
 from pytest_kubelab.kubeapi import ClusterUnreachable, KubeApi
 from pytest_kubelab.sim.runtime import start
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Reasons are rendered in the run's language; these tests read the English ones."""
+    timebox.start_run(None, "en")
+    yield
+    timebox.start_run(None, "ko")
 
 
 def _openssl(*args: str, cwd: Path) -> None:
@@ -148,6 +157,8 @@ def test_a_trusted_server_answers(tmp_path: Path, pki: Path, https: int) -> None
 def test_unknown_authority_is_named(tmp_path: Path, https: int) -> None:
     path = _kubeconfig(tmp_path, f"https://localhost:{https}", None)
     assert "unknown authority" in _reason(path)
+    timebox.start_run(None, "ko")
+    assert "알 수 없는 기관" in _reason(path)
 
 
 def test_hostname_mismatch_is_named(tmp_path: Path, pki: Path, https: int) -> None:
@@ -157,7 +168,7 @@ def test_hostname_mismatch_is_named(tmp_path: Path, pki: Path, https: int) -> No
 
 def test_a_rejected_client_certificate_is_named(tmp_path: Path, pki: Path, mtls: int) -> None:
     path = _kubeconfig(tmp_path, f"https://localhost:{mtls}", pki / "ca.crt", client="client")
-    assert "rejected the client certificate" in _reason(path)
+    assert "rejected the client certificate" in _reason(path)  # the alert, or a hang-up
     good = _kubeconfig(tmp_path, f"https://localhost:{mtls}", pki / "ca.crt", "good-client")
     assert _reason(good) == "answered"
 
