@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from . import diagnostics, html_report, markers
+from . import diagnostics, distributed, html_report, markers
 from .catalog import messages, render
 from .causes import summary_of
 from .fixtures import lab, lab_access, lab_deadline, lab_settings  # noqa: F401
@@ -40,10 +40,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     markers.register(config)
-    settings = read_settings(config)
+    # On an xdist worker: the controller's cluster, and the grade file is the controller's.
+    settings = distributed.worker_settings(config, read_settings(config))
     config.stash[SETTINGS_KEY] = settings
     config.stash[GRADEBOOK_KEY] = GradeBook(settings.lang)
     html_report.register(config)
+    distributed.register(config)  # -n N grades as a serial run does; grade JSON metadata
     if settings.sim is not None:
         from .sim.scenario import available_scenarios
 
