@@ -66,7 +66,9 @@ def row_from_grade(
         grade: dict[str, Any] = json.loads(grade_path.read_text(encoding="utf-8"))
         checkpoints = list(grade["checkpoints"])
     except (OSError, ValueError, KeyError, TypeError):
-        return Row(student or fallback, "error", note=note or grade_path.name, seconds=seconds)
+        return Row(
+            student or fallback, status or "error", note=note or grade_path.name, seconds=seconds
+        )
     meta_value = grade.get("meta")
     meta: dict[str, Any] = meta_value if isinstance(meta_value, dict) else {}
     name = student or str(meta.get("student") or "") or fallback

@@ -26,6 +26,7 @@ from .roster import Student
 CLASS_WAIT = 10.0
 CLASS_DEADLINE = 90.0
 STUDENT_TIMEOUT = 180.0
+TERM_GRACE = 10.0  # seconds between SIGTERM and SIGKILL for a run past its deadline
 
 
 @dataclass(frozen=True)
@@ -88,28 +89,42 @@ def grade_student(run: ClassRun, student: Student) -> Row:
     note = ""
     with log.open("w", encoding="utf-8") as out:
         try:
-            done = subprocess.run(
+            process = subprocess.Popen(
                 student_command(run, student),
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
-                timeout=run.student_timeout,
-                check=False,
             )
-            code = done.returncode
-        except subprocess.TimeoutExpired:
-            code = None
+        except OSError as exc:
+            process = None
+            status, note = "error", str(exc)
+        code = None if process is None else _wait(process, run.student_timeout)
+        if process is not None and code is None:
             status = "timeout"
             note = render("class.error.timeout", run.lang, seconds=run.student_timeout)
-        except OSError as exc:
-            code = None
-            status = "error"
-            note = str(exc)
     seconds = time.monotonic() - started
     if not grade.exists() and status is None:
         status = "error"
         note = render("class.error.no_grade", run.lang, code=code, line=_last_line(log))
     return row_from_grade(grade, student.name, status=status, note=note, seconds=seconds)
+
+
+def _wait(process: subprocess.Popen[bytes], timeout: float) -> int | None:
+    """The exit code, or None when the run had to be stopped after ``timeout`` seconds.
+
+    SIGTERM first: pytest-kubelab then still writes the grade of the checkpoints
+    judged so far, the JUnit XML and the report; SIGKILL only if that takes too long.
+    """
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.terminate()
+    try:
+        process.wait(timeout=TERM_GRACE)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    return None
 
 
 def grade_class(
