@@ -223,3 +223,92 @@ def test_class_file_in_csv(tmp_path: Path) -> None:
         "30080=127.0.0.1:18080,30081=18081",
     )
     assert bob == Student("bob", Path("/abs/bob.kubeconfig"))
+
+
+CHROMIUM = os.environ.get("KUBELAB_CHROMIUM") or shutil.which("chromium")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+PROBE = """
+<script>
+window.addEventListener("load", () => {
+  const shown = (sel) => [...document.querySelectorAll(sel)].filter(
+    (el) => el.getClientRects().length > 0);
+  const probe = {
+    students: shown("#gradebook tbody th.student").map((el) => el.innerText),
+    failed_colour: getComputedStyle(document.querySelector("td.o.failed")).backgroundColor,
+    passed_colour: getComputedStyle(document.querySelector("td.o.passed")).backgroundColor,
+    summary: shown("#class-summary li").map((el) => el.innerText),
+  };
+  const out = document.createElement("pre");
+  out.id = "probe";
+  out.textContent = JSON.stringify(probe);
+  document.body.appendChild(out);
+});
+</script>
+"""
+
+
+def _chromium(profile: Path, *args: str) -> str:
+    assert CHROMIUM is not None
+    done = subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+def test_gradebook_in_chromium(graded: GradedClass, tmp_path: Path) -> None:
+    import html
+    import json
+    import re
+
+    page = graded.out / "class.html"
+    probed = graded.out / "probe.html"
+    probed.write_text(page.read_text(encoding="utf-8") + PROBE, encoding="utf-8")
+    dom = _chromium(tmp_path / "p1", "--virtual-time-budget=3000", "--dump-dom", probed.as_uri())
+    found = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.DOTALL)
+    assert found is not None
+    probe = json.loads(html.unescape(found.group(1)))
+    assert probe["students"] == ["alice", "bob", "carol", "dave"]
+    assert probe["passed_colour"] == "rgb(45, 164, 78)"
+    assert probe["failed_colour"] == "rgb(207, 34, 46)"
+    assert any("평균 점수" in line for line in probe["summary"])
+    shot = tmp_path / "class-gradebook-selftest-ko.png"
+    _chromium(tmp_path / "p2", "--window-size=1400,700", f"--screenshot={shot}", page.as_uri())
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    keep = os.environ.get("KUBELAB_SCREENSHOT_DIR")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, Path(keep) / shot.name)
+
+
+def test_merge_of_ci_artifacts(graded: GradedClass, tmp_path: Path) -> None:
+    """The layout download-artifact gives (grades/grade-<student>/grade.json)."""
+    for student in ("alice", "bob", "carol", "dave"):
+        target = tmp_path / "grades" / f"grade-{student}"
+        shutil.copytree(graded.out / student, target)
+    done = classroom(
+        "merge",
+        *sorted(str(p) for p in tmp_path.glob("grades/*/grade.json")),
+        "--out",
+        "class",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = read_csv(tmp_path / "class" / "class.csv")
+    assert [r["student"] for r in rows] == ["alice", "bob", "carol", "dave"]  # from meta.student
+    page = (tmp_path / "class" / "class.html").read_text(encoding="utf-8")
+    assert '<a href="../grades/grade-alice/report.html">alice</a>' in page

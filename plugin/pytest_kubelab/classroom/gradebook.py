@@ -231,7 +231,12 @@ def render_html(rows: Sequence[Row], folder: Path, lang: str) -> str:
     passed_by = "".join(
         f"<td>{sum(1 for r in rows if r.outcomes.get(cid) == 'passed')}</td>" for cid in columns
     )
-    summary = "".join(f"<li>{esc(line)}</li>" for line in summary_lines(rows, lang))
+    summary = "".join(
+        f'<li class="sub">{esc(line[2:])}</li>'
+        if line.startswith("- ")
+        else f"<li>{esc(line)}</li>"
+        for line in summary_lines(rows, lang)
+    )
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     generated = render("class.generated", lang, count=len(rows), version=__version__, when=when)
     return f"""<!DOCTYPE html>
@@ -263,6 +268,7 @@ body { font-family: "NanumGothic", "Noto Sans KR", system-ui, sans-serif; margin
   color: #1f2328; }
 h1 { font-size: 1.4rem; margin: 0 0 .5rem; }
 .summary { margin: .5rem 0 1rem; padding-left: 1.2rem; }
+.summary li.sub { margin-left: 1.5rem; list-style: circle; }
 .legend, .generated { color: #57606a; font-size: .85rem; }
 table { border-collapse: collapse; font-size: .85rem; }
 th, td { border: 1px solid #d0d7de; padding: .25rem .4rem; }
