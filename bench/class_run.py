@@ -124,6 +124,7 @@ def main() -> None:
             "no:hypothesispytest",
         ]
         peak = 0
+        load_before = os.getloadavg()[0]  # other work on the machine skews the figures
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
         stop = threading.Event()
@@ -154,6 +155,7 @@ def main() -> None:
         "jobs": args.jobs,
         "simulators": len(sims),
         "latency_ms": args.latency_ms,
+        "load_average_1min_before_after": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "wall_s": round(wall, 2),
         "students_per_minute": round(60 * args.students / wall, 1),
         "peak_rss_mib": round(peak / 1024, 1),

@@ -221,7 +221,9 @@ def render_html(rows: Sequence[Row], folder: Path, lang: str) -> str:
                 f"{_SYMBOL.get(outcome, '')}</td>"
             )
         status = render(f"class.status.{row.status}", lang)
-        note = f'<div class="note">{esc(row.note)}</div>' if row.note else ""
+        # The first sentence on the page, all of it on hover (and in class.csv).
+        short = _first_sentence(row.note)
+        note = f'<div class="note" title="{esc(row.note)}">{esc(short)}</div>' if row.note else ""
         body.append(
             f'<tr class="{esc(row.status)}"><th class="student">{link}</th>'
             f'<td class="status {esc(row.status)}">{esc(status)}{note}</td>'
@@ -261,6 +263,14 @@ def render_html(rows: Sequence[Row], folder: Path, lang: str) -> str:
 <p class="generated">{esc(generated)}</p>
 </body></html>
 """
+
+
+def _first_sentence(text: str, limit: int = 90) -> str:
+    line = " ".join(text.split())
+    end = line.find(". ")
+    if end >= 0:
+        line = line[: end + 1]
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 _STYLE = """

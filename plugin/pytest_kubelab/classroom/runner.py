@@ -138,11 +138,25 @@ def _forkserver() -> Any:
         if not _CONTEXT:
             try:
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(PRELOAD)
+                context.set_forkserver_preload([*PRELOAD, *_grader_modules()])
             except ValueError:  # no forkserver on this platform
                 context = None
             _CONTEXT.append(context)
         return _CONTEXT[0]
+
+
+def _grader_modules() -> list[str]:
+    """Every module of pytest-kubelab (checks, readers, …) but the ``__main__`` ones.
+
+    Imported once in the forkserver, they are neither compiled nor assert-rewritten
+    again for each student (pytest rewrites a plugin package's modules on import).
+    """
+    import pkgutil
+
+    import pytest_kubelab
+
+    names = pkgutil.walk_packages(pytest_kubelab.__path__, "pytest_kubelab.")
+    return [info.name for info in names if not info.name.endswith("__main__")]
 
 
 def _pytest_in_child(args: list[str], log: str, cwd: str) -> None:
