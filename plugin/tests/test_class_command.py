@@ -312,3 +312,19 @@ def test_merge_of_ci_artifacts(graded: GradedClass, tmp_path: Path) -> None:
     assert [r["student"] for r in rows] == ["alice", "bob", "carol", "dave"]  # from meta.student
     page = (tmp_path / "class" / "class.html").read_text(encoding="utf-8")
     assert '<a href="../grades/grade-alice/report.html">alice</a>' in page
+
+
+def test_a_forked_run_past_the_deadline_is_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default (forkserver) path: an API server that answers after 3 s per request."""
+    checkout = make_checkout(tmp_path)
+    monkeypatch.setenv("KUBELAB_SIM_LATENCY_MS", "3000")
+    monkeypatch.setenv("PYTEST_ADDOPTS", QUIET)
+    monkeypatch.chdir(checkout)
+    with start("complete") as sim:
+        run = ClassRun(tests=[checkout / "tests"], out=tmp_path / "out", student_timeout=4)
+        row = grade_student(run, Student("slowpoke", sim.kubeconfig))
+    assert row.status == "timeout", row
+    assert row.seconds is not None and row.seconds < 4 + 10 + 5
+    assert (tmp_path / "out" / "slowpoke" / "pytest.log").exists()
