@@ -21,7 +21,7 @@ Three things make that hold:
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -119,8 +119,9 @@ class LabScheduling:
 class DistributedGrading:
     """Hooks that keep ``-n N`` grading equal to a serial run (see the module docstring)."""
 
-    def __init__(self, config: pytest.Config) -> None:
+    def __init__(self, config: pytest.Config, is_lab_run: Callable[[pytest.Config], bool]) -> None:
         self.config = config
+        self.is_lab_run = is_lab_run
         self.positions: dict[str, int] = {}  # nodeid -> place in the collection
         self.checkpoint_positions: dict[str, int] = {}  # checkpoint id -> place
         self.junit_reordered = False
@@ -153,7 +154,8 @@ class DistributedGrading:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
-        if config.getvalue("dist") not in GROUPED_MODES:
+        # Other projects' `-n` runs keep xdist's own scheduling: the plugin stays inert.
+        if config.getvalue("dist") not in GROUPED_MODES or not self.is_lab_run(config):
             return None
         return LabScheduling.create(config, log)
 
@@ -193,8 +195,8 @@ class DistributedGrading:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if is_worker(self.config) or not self.positions:
-            return
+        if is_worker(self.config) or not self.positions or not self.checkpoint_positions:
+            return  # not a distributed lab run: junitxml's order stays as it is
         # junitxml writes test cases in the order reports arrived; a serial run writes
         # them in collection order. Its objects are internal to pytest, hence the care:
         # a finished test case keeps only its XML element (classname, name).
@@ -240,7 +242,11 @@ class DistributedGrading:
         return report
 
 
-def register(config: pytest.Config) -> None:
-    """Add the hooks once per run (they do nothing without xdist but note the metadata)."""
+def register(config: pytest.Config, is_lab_run: Callable[[pytest.Config], bool]) -> None:
+    """Add the hooks once per run (they do nothing without xdist but note the metadata).
+
+    ``is_lab_run`` tells whether the run grades a lab; only then is xdist's
+    scheduling replaced.
+    """
     if not config.pluginmanager.has_plugin(PLUGIN_NAME):
-        config.pluginmanager.register(DistributedGrading(config), PLUGIN_NAME)
+        config.pluginmanager.register(DistributedGrading(config, is_lab_run), PLUGIN_NAME)

@@ -45,7 +45,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SETTINGS_KEY] = settings
     config.stash[GRADEBOOK_KEY] = GradeBook(settings.lang)
     html_report.register(config)
-    distributed.register(config)  # -n N grades as a serial run does; grade JSON metadata
+    # -n N grades as a serial run does; the grade JSON's metadata.
+    distributed.register(config, _is_lab_run)
     if settings.sim is not None:
         from .sim.scenario import available_scenarios
 

@@ -115,3 +115,22 @@ def test_lab_sim_reaches_the_workers(pytester: pytest.Pytester, lab_copy: Path) 
     outcomes = {c["id"]: c["outcome"] for c in spread[0]["checkpoints"]}
     assert outcomes["obs.2.grafana-nodeport"] == "passed"  # a NodePort through the sim's map
     assert outcomes["obs.5.web-service"] == "failed"
+
+
+class _Config:
+    def __init__(self, dist: str) -> None:
+        self.dist = dist
+
+    def getvalue(self, name: str) -> str:
+        assert name == "dist"
+        return self.dist
+
+
+def test_other_projects_keep_xdists_scheduling() -> None:
+    from pytest_kubelab.distributed import DistributedGrading
+
+    config: Any = _Config("loadfile")
+    plugin = DistributedGrading(config, is_lab_run=lambda c: False)
+    assert plugin.pytest_xdist_make_scheduler(config, log=None) is None
+    each: Any = _Config("each")
+    assert DistributedGrading(each, lambda c: True).pytest_xdist_make_scheduler(each, None) is None
