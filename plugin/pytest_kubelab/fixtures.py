@@ -130,7 +130,11 @@ def lab(
         checkpoint=item.stash[CHECKPOINT_KEY],
         settings=lab_settings,
         access=lab_access,
-        nodeports=NodePorts(lab_settings.node_address, _nodeport_map(request.config)),
+        nodeports=NodePorts(
+            lab_settings.node_address,
+            _nodeport_map(request.config),
+            {node_port: (host, port) for node_port, host, port in lab_settings.nodeport_map},
+        ),
         deadline=lab_deadline,
         node=item,
     )

@@ -1,13 +1,31 @@
-"""The grade book: each checkpoint's outcome, the score, and the grade JSON."""
+"""The grade book: each checkpoint's outcome, the score, and the grade JSON.
+
+The grade JSON has ``score``, ``max_score`` and ``checkpoints`` (one entry per
+checkpoint that ran, in lab order), plus ``meta``, which says what was graded
+and by what::
+
+    "meta": {"student": "alice", "labs": [{"name": "observability",
+              "lab_yaml": "tests/lab1_observability/lab.yaml", "sha256": "…"}],
+             "context": "kind-lab-cluster", "server": "https://127.0.0.1:6443",
+             "grader": "pytest-kubelab", "grader_version": "0.1.0",
+             "started_at": "2026-12-01T23:00:00Z", "duration_s": 3.21}
+
+``student`` is ``null`` unless ``--lab-student`` (or the class command) names one;
+``context`` and ``server`` are ``null`` when the kubeconfig does not name them.
+Only ``started_at`` and ``duration_s`` differ between two runs on the same cluster.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import __version__
 from .catalog import render
 from .spec import Checkpoint
 
@@ -37,9 +55,57 @@ class GradeBook:
 
     lang: str
     results: dict[str, Result] = field(default_factory=dict)
+    # What the ``meta`` block of the grade JSON says (see the module docstring).
+    student: str | None = None
+    context: str | None = None
+    server: str | None = None
+    started: float = field(default_factory=time.time)
+    lab_files: dict[str, Path] = field(default_factory=dict)  # lab name -> its lab.yaml
+    root: Path | None = None  # lab.yaml paths are written relative to it when inside
 
     def record(self, result: Result) -> None:
         self.results[result.checkpoint.id] = result
+
+    def add_lab(self, name: str, lab_yaml: Path) -> None:
+        """Note the ``lab.yaml`` a lab's checkpoints come from (for ``meta.labs``)."""
+        self.lab_files.setdefault(name, lab_yaml)
+
+    def reorder(self, checkpoint_ids: Iterable[str]) -> None:
+        """Put the results in this order (ids not listed keep their place after them)."""
+        wanted = [cid for cid in checkpoint_ids if cid in self.results]
+        rest = [cid for cid in self.results if cid not in set(wanted)]
+        self.results = {cid: self.results[cid] for cid in [*wanted, *rest]}
+
+    def meta(self) -> dict[str, Any]:
+        """The ``meta`` block: who and what was graded, by which grader, when, how long."""
+        labs = []
+        for name in dict.fromkeys(r.checkpoint.lab for r in self.results.values()):
+            path = self.lab_files.get(name)
+            labs.append(
+                {
+                    "name": name,
+                    "lab_yaml": self._shown_path(path) if path else None,
+                    "sha256": _sha256(path) if path else None,
+                }
+            )
+        return {
+            "student": self.student,
+            "labs": labs,
+            "context": self.context,
+            "server": self.server,
+            "grader": "pytest-kubelab",
+            "grader_version": __version__,
+            "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.started)),
+            "duration_s": round(time.time() - self.started, 2),
+        }
+
+    def _shown_path(self, path: Path) -> str:
+        if self.root is not None:
+            try:
+                return path.resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                pass
+        return path.as_posix()
 
     def outcome_of(self, checkpoint_id: str) -> str | None:
         result = self.results.get(checkpoint_id)
@@ -92,6 +158,7 @@ class GradeBook:
                 }
                 for r in self.results.values()
             ],
+            "meta": self.meta(),
         }
 
     def write_json(self, path: Path) -> None:
@@ -110,6 +177,13 @@ class GradeBook:
                 lines.append(render("summary.step_line", self.lang, step=step, **_tally(in_step)))
         lines.append(render("summary.total", self.lang, earned=self.score, max=self.max_score))
         return lines
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def _tally(results: Iterable[Result]) -> dict[str, int]:

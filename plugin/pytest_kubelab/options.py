@@ -100,6 +100,24 @@ _OPTIONS = (
         "on|off",
         "Attach pod status, Warning events and log tails to failed checkpoints (default: on)",
     ),
+    # Class grading: where each NodePort of this student's cluster answers, and who it is.
+    _Option(
+        "--nodeport-map",
+        "nodeport_map",
+        "KUBELAB_NODEPORT_MAP",
+        "kubelab_nodeport_map",
+        "PORT=HOST:PORT,...",
+        "Where single NodePorts answer, e.g. 30080=10.0.0.5:30080,30081=127.0.0.1:18081 "
+        "(an SSH tunnel); NodePorts not listed answer at --node-address",
+    ),
+    _Option(
+        "--lab-student",
+        "lab_student",
+        "KUBELAB_STUDENT",
+        None,
+        "NAME",
+        "Name of the graded student, recorded in the grade JSON (default: none)",
+    ),
 )
 
 
@@ -131,6 +149,9 @@ class LabSettings:
     grade_json: Path | None
     sim: str | None
     diagnostics: bool = True
+    # nodePort -> (host, port) where it answers instead of node_address:nodePort.
+    nodeport_map: tuple[tuple[int, str, int], ...] = ()
+    student: str | None = None
 
 
 def _raw(config: pytest.Config, dest: str) -> str | None:
@@ -169,6 +190,33 @@ def _kubeconfig(config: pytest.Config) -> Path | None:
     return default if default.exists() else None
 
 
+def parse_nodeport_map(raw: str, default_host: str) -> tuple[tuple[int, str, int], ...]:
+    """Parse ``30080=HOST:PORT,30081=PORT`` (a bare PORT answers at ``default_host``).
+
+    Raises ``ValueError`` with a sentence saying what is accepted.
+    """
+    entries: dict[int, tuple[str, int]] = {}
+    for part in (p.strip() for p in raw.replace(";", ",").split(",")):
+        if not part:
+            continue
+        node_port, sep, where = part.partition("=")
+        host, colon, port = where.strip().rpartition(":")
+        if not colon:
+            host, port = default_host, where.strip()
+        host = host.strip().removeprefix("[").removesuffix("]")  # [::1]:8080
+        try:
+            key, value = int(node_port), int(port)
+        except ValueError:
+            key = value = -1
+        if not sep or not host or any(ch in host for ch in "/ ?#") or key <= 0 or value <= 0:
+            raise ValueError(
+                "--nodeport-map accepts NODEPORT=HOST:PORT entries separated by commas, "
+                f"e.g. 30080=10.0.0.5:30080,30081=127.0.0.1:18081 (got {part!r})"
+            )
+        entries[key] = (host, value)
+    return tuple((key, host, port) for key, (host, port) in sorted(entries.items()))
+
+
 def read_settings(config: pytest.Config) -> LabSettings:
     """Validate every kubelab option; a bad value raises ``pytest.UsageError``."""
     lang = (_raw(config, "lab_lang") or "ko").lower()
@@ -184,6 +232,10 @@ def read_settings(config: pytest.Config) -> LabSettings:
     diagnostics = (_raw(config, "lab_diagnostics") or "on").lower()
     if diagnostics not in ("on", "off"):
         raise pytest.UsageError(f"--lab-diagnostics accepts on or off (got {diagnostics!r})")
+    try:
+        nodeport_map = parse_nodeport_map(_raw(config, "nodeport_map") or "", node_address)
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
     return LabSettings(
         kubeconfig=_kubeconfig(config),
         context=_raw(config, "kube_context"),
@@ -194,4 +246,6 @@ def read_settings(config: pytest.Config) -> LabSettings:
         grade_json=Path(grade_json) if grade_json else None,
         sim=_raw(config, "lab_sim"),
         diagnostics=diagnostics == "on",
+        nodeport_map=nodeport_map,
+        student=_raw(config, "lab_student"),
     )

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from . import diagnostics, gradefile, html_report, markers, terminal, timebox
+from . import diagnostics, distributed, gradefile, html_report, markers, terminal, timebox
 from .catalog import messages, render
 from .causes import summary_of
 from .fixtures import lab, lab_access, lab_deadline, lab_settings  # noqa: F401
@@ -47,13 +47,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     markers.register(config)
-    settings = read_settings(config)
+    # On an xdist worker: the controller's cluster, and the grade file is the controller's.
+    settings = distributed.worker_settings(config, read_settings(config))
     config.stash[SETTINGS_KEY] = settings
     config.stash[GRADEBOOK_KEY] = GradeBook(settings.lang)
     gradefile.register(config, settings.grade_json)  # rewritten as checkpoints finish
     html_report.register(config)
     if _is_lab_run(config):
         terminal.quiet_pytest_sections(config)
+    # -n N grades as a serial run does; the grade JSON's metadata.
+    distributed.register(config, _is_lab_run)
     if settings.sim is not None:
         from .sim.scenario import available_scenarios
 

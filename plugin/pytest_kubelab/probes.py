@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
@@ -36,15 +36,22 @@ class NodePorts:
     """Builds ``http://<node-address>:<nodePort>`` URLs.
 
     ``mapping`` translates a nodePort to the local port that stands in for it
-    (used by the simulated cluster); real clusters leave it empty.
+    (used by the simulated cluster); real clusters leave it empty. ``endpoints``
+    (``--nodeport-map``) sends single nodePorts to a host and port of their own,
+    e.g. an SSH tunnel's local port; it wins over ``mapping`` and ``address``.
     """
 
     address: str
     mapping: Mapping[int, int]
+    endpoints: Mapping[int, tuple[str, int]] = field(default_factory=dict)
 
     def url(self, node_port: int, path: str = "/") -> str:
-        port = self.mapping.get(node_port, node_port)
-        return f"http://{self.address}:{port}/{path.lstrip('/')}"
+        host, port = self.endpoints.get(
+            node_port, (self.address, self.mapping.get(node_port, node_port))
+        )
+        if ":" in host:  # an IPv6 literal
+            host = f"[{host}]"
+        return f"http://{host}:{port}/{path.lstrip('/')}"
 
 
 def http_get(

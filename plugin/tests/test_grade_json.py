@@ -8,12 +8,22 @@ from typing import Any
 LabRun = Any  # conftest.LabRun (conftest modules are not importable under importlib mode)
 
 KEYS = {"id", "lab", "step", "title", "outcome", "points", "earned", "message", "hint", "cause"}
+META = {
+    "student",
+    "labs",
+    "context",
+    "server",
+    "grader",
+    "grader_version",
+    "started_at",
+    "duration_s",
+}
 
 
 def test_grade_json_shape(run_lab: Callable[..., LabRun]) -> None:
     run = run_lab("two-nodes", "-m", "step1")
     grade = run.grade
-    assert set(grade) == {"score", "max_score", "checkpoints"}
+    assert set(grade) == {"score", "max_score", "checkpoints", "meta"}
     assert isinstance(grade["score"], int) and isinstance(grade["max_score"], int)
     for entry in grade["checkpoints"]:
         assert set(entry) == KEYS
@@ -37,3 +47,26 @@ def test_junit_properties_carry_the_checkpoint(
     assert '<property name="checkpoint" value="obs.1.nodes"' in xml
     assert '<property name="outcome" value="failed"' in xml
     assert '<property name="points" value="2"' in xml
+
+
+def test_grade_json_meta_says_who_what_and_when(
+    run_lab: Callable[..., LabRun], lab_copy: Any
+) -> None:
+    import hashlib
+    import re
+
+    from pytest_kubelab import __version__
+
+    run = run_lab("two-nodes", "-m", "step1", "--lab-student", "김학생")
+    meta = run.grade["meta"]
+    assert set(meta) == META
+    assert meta["student"] == "김학생"
+    assert meta["context"] == "kind-lab-cluster"
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+", meta["server"])
+    assert meta["grader"] == "pytest-kubelab" and meta["grader_version"] == __version__
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", meta["started_at"])
+    assert 0 < meta["duration_s"] < 120
+    assert [lab["name"] for lab in meta["labs"]] == ["observability", "kubecost"]
+    for lab in meta["labs"]:
+        path = lab_copy / lab["lab_yaml"]  # relative to the rootdir
+        assert lab["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()

@@ -1,4 +1,12 @@
-"""CI helpers: per-checkpoint verdicts from the grade JSON, and a GitHub Classroom workflow.
+"""Class tooling: grade a whole class, merge grade files, and CI helpers.
+
+``grade`` grades each student's cluster in its own pytest process and writes a
+gradebook; ``merge`` builds the same gradebook from grade files made elsewhere
+(one CI job per student)::
+
+    python -m pytest_kubelab.classroom grade kubeconfigs/*.kubeconfig --out class/ --jobs 4
+    python -m pytest_kubelab.classroom grade --class-file class.yaml --out class/ -- -m step3
+    python -m pytest_kubelab.classroom merge grades/*.json --out class/
 
 GitHub Classroom awards points per "test" step (exit code 0 = all its points).
 Running the lab once and then asking the grade JSON about each checkpoint keeps
@@ -20,8 +28,8 @@ from typing import Any
 
 import yaml
 
-from .catalog import DEFAULT_LANGUAGE, LANGUAGES, render
-from .spec import load_spec
+from ..catalog import DEFAULT_LANGUAGE, LANGUAGES, render
+from ..spec import load_spec
 
 GRADE_FILE = "grade.json"
 REPORT_FILE = "report.html"
@@ -151,6 +159,12 @@ _Dumper.add_representer(str, _str)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line; options after ``--`` go to every student's pytest run."""
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    extra: list[str] = []
+    if "--" in args_in:
+        at = args_in.index("--")
+        args_in, extra = args_in[:at], args_in[at + 1 :]
     parser = argparse.ArgumentParser(prog="python -m pytest_kubelab.classroom")
     commands = parser.add_subparsers(dest="command", required=True)
     check_cmd = commands.add_parser("check", help="exit 0 when a checkpoint passed")
@@ -160,12 +174,83 @@ def main(argv: Sequence[str] | None = None) -> int:
     flow_cmd = commands.add_parser("workflow", help="print a GitHub Classroom workflow")
     flow_cmd.add_argument("lab_yaml", type=Path, nargs="+")
     flow_cmd.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE)
-    args = parser.parse_args(argv)
+    _add_grade_command(commands)
+    merge_cmd = commands.add_parser(
+        "merge", help="build class.csv and class.html from grade files (one CI job each)"
+    )
+    merge_cmd.add_argument("grades", type=Path, nargs="+", metavar="GRADE_JSON")
+    merge_cmd.add_argument("--out", type=Path, required=True, metavar="DIR")
+    merge_cmd.add_argument("--lang", choices=LANGUAGES, default=None)
+    args = parser.parse_args(args_in)
     if args.command == "check":
         return check(args.grade, args.checkpoint, args.lang)
-    sys.stdout.write(workflow(args.lab_yaml, args.lang))
-    return 0
+    if args.command == "workflow":
+        sys.stdout.write(workflow(args.lab_yaml, args.lang))
+        return 0
+    from .commands import grade_command, merge_command
+
+    if args.command == "merge":
+        return merge_command(args.grades, args.out, args.lang or _lang_of(extra))
+    return grade_command(args, extra, args.lang or _lang_of(extra))
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def _add_grade_command(commands: Any) -> None:
+    from .runner import CLASS_DEADLINE, CLASS_WAIT, STUDENT_TIMEOUT
+
+    grade_cmd = commands.add_parser(
+        "grade",
+        help="grade every student's cluster, each in its own pytest process",
+        description=(
+            "Grade each kubeconfig (or each student of --class-file) in its own pytest "
+            "process and write OUT/<student>/{grade.json,junit.xml,report.html}, "
+            "OUT/class.csv and OUT/class.html. Options after `--` go to pytest."
+        ),
+    )
+    grade_cmd.add_argument("kubeconfigs", type=Path, nargs="*", metavar="KUBECONFIG")
+    grade_cmd.add_argument("--out", type=Path, required=True, metavar="DIR")
+    grade_cmd.add_argument("--jobs", type=int, default=2, help="students graded at once (2)")
+    grade_cmd.add_argument(
+        "--class-file",
+        type=Path,
+        help="YAML or CSV: student, kubeconfig, context, node_address, nodeport_map",
+    )
+    grade_cmd.add_argument(
+        "--tests",
+        type=Path,
+        nargs="+",
+        default=[Path("tests")],
+        help="the lab's test folders (default: tests, in the current directory)",
+    )
+    grade_cmd.add_argument(
+        "--lab-wait",
+        type=float,
+        default=CLASS_WAIT,
+        help=f"longest wait per checkpoint (default for a class: {CLASS_WAIT:g} s)",
+    )
+    grade_cmd.add_argument(
+        "--lab-deadline",
+        type=float,
+        default=CLASS_DEADLINE,
+        help=f"each student's run-wide budget (default for a class: {CLASS_DEADLINE:g} s)",
+    )
+    grade_cmd.add_argument(
+        "--student-timeout",
+        type=float,
+        default=STUDENT_TIMEOUT,
+        help=f"stop a student's run after this many seconds (default: {STUDENT_TIMEOUT:g})",
+    )
+    grade_cmd.add_argument("--lang", choices=LANGUAGES, default=None)
+
+
+def _lang_of(extra: Sequence[str]) -> str:
+    """The language given to pytest after ``--`` (``--lab-lang en``), else Korean."""
+    for index, arg in enumerate(extra):
+        if arg == "--lab-lang" and index + 1 < len(extra):
+            value = extra[index + 1]
+        elif arg.startswith("--lab-lang="):
+            value = arg.split("=", 1)[1]
+        else:
+            continue
+        if value in LANGUAGES:
+            return value
+    return DEFAULT_LANGUAGE

@@ -1,0 +1,252 @@
+"""Grading under pytest-xdist (``pytest -n N``) gives exactly the grade of a serial run.
+
+Three things make that hold:
+
+* **One lab, one worker.** ``needs`` (blocking) and ``causes`` (naming the likely
+  earlier failure) read the results that came before in the same process, so every
+  checkpoint of a lab runs on the same worker, in lab order. The plugin provides
+  xdist's scheduler (``pytest_xdist_make_scheduler``) for the ``load``, ``loadscope``,
+  ``loadfile``, ``loadgroup`` and ``worksteal`` modes: a lab is one unit of work; other
+  tests are distributed one by one as ``--dist load`` does. ``--dist each`` (every
+  worker runs everything) is left alone.
+* **The controller keeps the grade book.** Each worker attaches the checkpoint's result
+  to the test report it sends (``report.kubelab_result``); the controller records it
+  in its own grade book and keeps the book in collection order. The grade JSON, the
+  score summary and the JUnit XML are written by the controller only; workers never
+  write the grade file.
+* **Workers grade the controller's cluster.** With ``--lab-sim`` the simulator runs in
+  the controller; its kubeconfig, context and NodePort map reach the workers through
+  ``workerinput``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .grading import GradeBook, Result
+from .kubeconfig import resolve
+from .options import LabSettings
+from .session import CHECKPOINT_KEY, GRADEBOOK_KEY, NODEPORT_MAP_KEY, SETTINGS_KEY, SPEC_KEY
+from .spec import find_spec_for, load_spec
+
+PLUGIN_NAME = "kubelab-distributed"
+WORKERINPUT_KEY = "kubelab"
+REPORT_ATTRIBUTE = "kubelab_result"
+# The modes in which each test runs once, on some worker: the lab grouping applies.
+GROUPED_MODES = ("load", "loadscope", "loadfile", "loadgroup", "worksteal")
+
+
+def is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def worker_settings(config: pytest.Config, settings: LabSettings) -> LabSettings:
+    """On an xdist worker: the controller's cluster, and no grade file of its own.
+
+    Elsewhere ``settings`` are returned unchanged.
+    """
+    if not is_worker(config):
+        return settings
+    given: dict[str, Any] = getattr(config, "workerinput", {}).get(WORKERINPUT_KEY) or {}
+    if "kubeconfig" in given:
+        kubeconfig = given["kubeconfig"]
+        settings = replace(
+            settings,
+            kubeconfig=Path(kubeconfig) if kubeconfig else None,
+            context=given.get("context"),
+            node_address=str(given.get("node_address") or settings.node_address),
+        )
+    if given.get("nodeport_map"):
+        config.stash[NODEPORT_MAP_KEY] = {int(k): int(v) for k, v in given["nodeport_map"]}
+    # Only the controller sees every worker's results, so only it writes the grade.
+    return replace(settings, grade_json=None)
+
+
+def result_payload(result: Result, spec_path: Path) -> dict[str, Any]:
+    """A result as plain data that xdist can send from a worker to the controller."""
+    return {
+        "lab_yaml": str(spec_path),
+        "id": result.checkpoint.id,
+        "outcome": result.outcome,
+        "message": result.message,
+        "hint": result.hint,
+        "details": list(result.details),
+        "cause": result.cause,
+        "summary": result.summary,
+    }
+
+
+def result_from_payload(data: dict[str, Any]) -> tuple[Result, Path]:
+    """The inverse of :func:`result_payload` (the lab.yaml is read from the same disk)."""
+    spec_path = Path(data["lab_yaml"])
+    checkpoint = load_spec(spec_path).checkpoint(str(data["id"]))
+    result = Result(
+        checkpoint,
+        str(data["outcome"]),
+        str(data.get("message") or ""),
+        str(data.get("hint") or ""),
+        tuple(str(line) for line in data.get("details") or ()),
+        data.get("cause"),
+        str(data.get("summary") or ""),
+    )
+    return result, spec_path
+
+
+class LabScheduling:
+    """Factory of xdist's scope scheduler, with one scope per lab (imported lazily)."""
+
+    @staticmethod
+    def create(config: pytest.Config, log: Any) -> Any:
+        from xdist.scheduler import LoadScopeScheduling
+
+        root = config.rootpath
+
+        class _ByLab(LoadScopeScheduling):  # type: ignore[misc]
+            """Every checkpoint of one lab is one unit of work; other tests go one by one."""
+
+            def _split_scope(self, nodeid: str) -> str:
+                spec = find_spec_for(root / nodeid.split("::")[0])
+                return f"kubelab:{spec}" if spec is not None else nodeid
+
+        return _ByLab(config, log)
+
+
+class DistributedGrading:
+    """Hooks that keep ``-n N`` grading equal to a serial run (see the module docstring)."""
+
+    def __init__(self, config: pytest.Config, is_lab_run: Callable[[pytest.Config], bool]) -> None:
+        self.config = config
+        self.is_lab_run = is_lab_run
+        self.positions: dict[str, int] = {}  # nodeid -> place in the collection
+        self.checkpoint_positions: dict[str, int] = {}  # checkpoint id -> place
+        self.junit_reordered = False
+
+    @property
+    def book(self) -> GradeBook:
+        return self.config.stash[GRADEBOOK_KEY]
+
+    # --- every run: what the grade JSON's meta block says -----------------------------
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        # trylast: after --lab-sim has pointed the settings at the simulated cluster.
+        settings = self.config.stash[SETTINGS_KEY]
+        target = resolve(settings.kubeconfig, settings.context)
+        book = self.book
+        book.student = settings.student
+        book.context = target.context
+        book.server = target.server
+        book.root = self.config.rootpath
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            spec = item.stash.get(SPEC_KEY, None)
+            if spec is not None:
+                self.book.add_lab(spec.name, spec.path)
+
+    # --- controller -------------------------------------------------------------------
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
+        # Other projects' `-n` runs keep xdist's own scheduling: the plugin stays inert.
+        if config.getvalue("dist") not in GROUPED_MODES or not self.is_lab_run(config):
+            return None
+        return LabScheduling.create(config, log)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        settings = self.config.stash[SETTINGS_KEY]
+        if settings.sim is None:
+            return  # workers read the same options, environment and ini as the controller
+        node.workerinput[WORKERINPUT_KEY] = {
+            "kubeconfig": str(settings.kubeconfig) if settings.kubeconfig else None,
+            "context": settings.context,
+            "node_address": settings.node_address,
+            "nodeport_map": sorted(self.config.stash.get(NODEPORT_MAP_KEY, {}).items()),
+        }
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: Sequence[str]) -> None:
+        # Every worker collects the same tests in the same (lab) order.
+        if not self.positions:
+            self.positions = {nodeid: index for index, nodeid in enumerate(ids)}
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        # tryfirst: the summary, the HTML report and the grade file read the book.
+        data = getattr(report, REPORT_ATTRIBUTE, None)
+        if is_worker(self.config) or not isinstance(data, dict):
+            return
+        result, spec_path = result_from_payload(data)
+        book = self.book
+        book.add_lab(result.checkpoint.lab, spec_path)
+        book.record(result)
+        self.checkpoint_positions[result.checkpoint.id] = self.positions.get(
+            report.nodeid, len(self.positions) + len(self.checkpoint_positions)
+        )
+        # A serial run records in collection order; workers finish in any order.
+        book.reorder(sorted(book.results, key=lambda cid: self.checkpoint_positions[cid]))
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if is_worker(self.config) or not self.positions or not self.checkpoint_positions:
+            return  # not a distributed lab run: junitxml's order stays as it is
+        # junitxml writes test cases in the order reports arrived; a serial run writes
+        # them in collection order. Its objects are internal to pytest, hence the care:
+        # a finished test case keeps only its XML element (classname, name).
+        from _pytest.junitxml import mangle_test_address, xml_key
+
+        xml = self.config.stash.get(xml_key, None)
+        ordered = getattr(xml, "node_reporters_ordered", None)
+        if not isinstance(ordered, list):
+            return
+        prefix = getattr(xml, "prefix", None)
+        places: dict[tuple[str, str], int] = {}
+        for nodeid, index in self.positions.items():
+            names = mangle_test_address(nodeid)
+            classnames = ([prefix] if prefix else []) + names[:-1]
+            places.setdefault((".".join(classnames), names[-1]), index)
+        last = len(self.positions)
+
+        def place(reporter: Any) -> int:
+            try:
+                element = reporter.to_xml()
+            except Exception:  # an unfinished or unknown reporter goes last
+                return last
+            return places.get((element.get("classname"), element.get("name")), last)
+
+        ordered.sort(key=place)
+        self.junit_reordered = True
+
+    # --- worker -----------------------------------------------------------------------
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        checkpoint = item.stash.get(CHECKPOINT_KEY, None)
+        before = self.book.results.get(checkpoint.id) if checkpoint is not None else None
+        report = yield
+        if checkpoint is None or not is_worker(self.config):
+            return report
+        after = self.book.results.get(checkpoint.id)
+        if after is not None and after is not before:
+            # This report decided the checkpoint's result: it travels with the report.
+            setattr(report, REPORT_ATTRIBUTE, result_payload(after, item.stash[SPEC_KEY].path))
+        return report
+
+
+def register(config: pytest.Config, is_lab_run: Callable[[pytest.Config], bool]) -> None:
+    """Add the hooks once per run (they do nothing without xdist but note the metadata).
+
+    ``is_lab_run`` tells whether the run grades a lab; only then is xdist's
+    scheduling replaced.
+    """
+    if not config.pluginmanager.has_plugin(PLUGIN_NAME):
+        config.pluginmanager.register(DistributedGrading(config, is_lab_run), PLUGIN_NAME)
