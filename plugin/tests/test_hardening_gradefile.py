@@ -34,7 +34,8 @@ def test_write_atomic_replaces_the_file_and_leaves_no_temporary(tmp_path: Path) 
 
 def test_a_finished_run_keeps_the_old_shape(run_lab: Callable[..., LabRun]) -> None:
     run = run_lab("fresh", labs=("lab1_kubecost",))
-    assert set(run.grade) == {"score", "max_score", "checkpoints"}  # no "complete": false
+    # No "complete": false; "meta" (student, context, time, ...) is the only key added.
+    assert set(run.grade) == {"score", "max_score", "checkpoints", "meta"}
     assert run.grade["max_score"] == sum(c["points"] for c in run.grade["checkpoints"])
     assert "not judged" not in json.dumps(run.grade)
 
