@@ -119,17 +119,21 @@ class GradeBook:
         """
         for checkpoint_id in causes:
             result = self.results.get(checkpoint_id)
-            if result is None or result.outcome != "failed":
-                continue
-            seen = {checkpoint_id}
-            while result.cause is not None and result.cause not in seen:
-                earlier = self.results.get(result.cause)
-                if earlier is None or earlier.outcome != "failed":
-                    break
-                seen.add(result.cause)
-                result = earlier
-            return result
+            if result is not None and result.outcome == "failed":
+                return self.root_of(result)
         return None
+
+    def root_of(self, result: Result) -> Result:
+        """Where ``result`` leads back to through recorded causes: the failure it probably
+        follows from (failed) or the checkpoint that blocked it (skipped); itself if none."""
+        seen = {result.checkpoint.id}
+        while result.cause is not None and result.cause not in seen:
+            earlier = self.results.get(result.cause)
+            if earlier is None:
+                break
+            seen.add(earlier.checkpoint.id)
+            result = earlier
+        return result
 
     @property
     def score(self) -> int:
@@ -167,14 +171,21 @@ class GradeBook:
         path.write_text(text + "\n", encoding="utf-8")
 
     def summary_lines(self) -> list[str]:
-        """Per-lab and per-step lines: checkpoints passed and points earned."""
+        """One line per lab with its score per step, then the total."""
         lines: list[str] = []
         for lab in dict.fromkeys(r.checkpoint.lab for r in self.results.values()):
             in_lab = [r for r in self.results.values() if r.checkpoint.lab == lab]
-            lines.append(render("summary.lab_line", self.lang, lab=lab, **_tally(in_lab)))
-            for step in sorted({r.checkpoint.step for r in in_lab}):
-                in_step = [r for r in in_lab if r.checkpoint.step == step]
-                lines.append(render("summary.step_line", self.lang, step=step, **_tally(in_step)))
+            steps = [
+                render(
+                    "summary.step_inline",
+                    self.lang,
+                    step=step,
+                    **_tally(r for r in in_lab if r.checkpoint.step == step),
+                )
+                for step in sorted({r.checkpoint.step for r in in_lab})
+            ]
+            line = render("summary.lab_line", self.lang, lab=lab, **_tally(in_lab))
+            lines.append(f"{line} ({' · '.join(steps)})")
         lines.append(render("summary.total", self.lang, earned=self.score, max=self.max_score))
         return lines
 

@@ -41,23 +41,10 @@ def quiet_pytest_sections(config: pytest.Config) -> None:
         config.option.reportchars = reportchars.replace("f", "")
 
 
-def root_of(book: GradeBook, result: Result) -> Result:
-    """The failure a result traces back to through causes (failed) or needs (blocked)."""
-    seen = {result.checkpoint.id}
-    current = result
-    while current.cause is not None and current.cause not in seen:
-        earlier = book.results.get(current.cause)
-        if earlier is None:
-            break
-        seen.add(earlier.checkpoint.id)
-        current = earlier
-    return current
-
-
 def summary_lines(book: GradeBook) -> list[str]:
     """Everything the kubelab section of the terminal prints, in the run's language."""
     lang = book.lang
-    lines = score_lines(book)
+    lines = book.summary_lines()
     results = list(book.results.values())
     failing = [r for r in results if r.outcome in FAILED]
     if not failing and not any(r.outcome == "skipped" for r in results):
@@ -67,7 +54,7 @@ def summary_lines(book: GradeBook) -> list[str]:
     roots: list[Result] = []
     orphans: list[Result] = []  # skipped for a reason outside this run (deselected need, ...)
     for result in results:
-        root = root_of(book, result)
+        root = book.root_of(result)
         if result is root:
             if result.outcome in FAILED:
                 roots.append(result)
@@ -96,32 +83,6 @@ def summary_lines(book: GradeBook) -> list[str]:
     if orphans:
         lines.append(render("summary.blocked", lang, count=len(orphans)))
     return lines
-
-
-def score_lines(book: GradeBook) -> list[str]:
-    """One line per lab with its score per step, then the total."""
-    lines = []
-    results = list(book.results.values())
-    for lab in dict.fromkeys(r.checkpoint.lab for r in results):
-        in_lab = [r for r in results if r.checkpoint.lab == lab]
-        steps = [
-            render("summary.step_inline", book.lang, step=step, **_tally(in_lab, step))
-            for step in sorted({r.checkpoint.step for r in in_lab})
-        ]
-        line = render("summary.lab_line", book.lang, lab=lab, **_tally(in_lab))
-        lines.append(f"{line} ({' · '.join(steps)})")
-    lines.append(render("summary.total", book.lang, earned=book.score, max=book.max_score))
-    return lines
-
-
-def _tally(results: list[Result], step: int | None = None) -> dict[str, int]:
-    chosen = [r for r in results if step is None or r.checkpoint.step == step]
-    return {
-        "passed": sum(1 for r in chosen if r.outcome == "passed"),
-        "total": len(chosen),
-        "earned": sum(r.earned for r in chosen),
-        "max": sum(r.checkpoint.points for r in chosen),
-    }
 
 
 def _block(group: list[Result], lang: str) -> list[str]:
