@@ -16,7 +16,7 @@ import pytest
 
 from . import diagnostics, distributed, gradefile, html_report, markers, terminal, timebox
 from .assertions import assertion_message, is_assertion_failure
-from .catalog import messages, render
+from .catalog import CatalogError, add_lab_messages, messages, render
 from .causes import first_sentence, summary_of
 from .fixtures import lab, lab_access, lab_deadline, lab_settings  # noqa: F401
 from .grading import GradeBook, Result
@@ -59,8 +59,13 @@ def pytest_configure(config: pytest.Config) -> None:
         _register_lab_markers(config)
     # -n N grades as a serial run does; the grade JSON's metadata.
     distributed.register(config, _is_lab_run)
+    lab_folders = [spec_path.parent for spec_path in _spec_paths_in_args(config)]
+    for folder in lab_folders:
+        _add_lab_messages(folder)
     if settings.sim is not None:
-        from .sim.scenario import available_scenarios
+        from .sim.scenario import available_scenarios, use_lab_folders
+
+        use_lab_folders(lab_folders)
 
         if settings.sim not in available_scenarios():
             raise pytest.UsageError(
@@ -219,6 +224,15 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> None:
             markers.register_lab(parent.config, load_spec(spec_path))
         except LabSpecError as exc:
             raise pytest.UsageError(str(exc)) from None
+        _add_lab_messages(spec_path.parent)
+
+
+def _add_lab_messages(folder: Path) -> None:
+    # A lab's own message keys (messages.yaml beside its lab.yaml), on top of the package's.
+    try:
+        add_lab_messages(folder)
+    except CatalogError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
