@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from . import yamlio
+from . import contract, yamlio
 from .catalog import LANGUAGES
 
 SPEC_FILENAME = "lab.yaml"
@@ -204,7 +204,15 @@ def load_spec(path: Path) -> LabSpec:
         raw = yamlio.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise LabSpecError(f"{path}: not valid YAML: {exc}") from exc
-    return parse_spec(raw, path)
+    spec = parse_spec(raw, path)
+    try:
+        # The lab's typed contract (expected.schema.yaml), when it states one.
+        schema = contract.schema_for(path)
+        if schema is not None:
+            contract.check_expected(dict(spec.expected), schema, str(path))
+    except contract.ContractError as exc:
+        raise LabSpecError(str(exc)) from None
+    return spec
 
 
 def find_spec_for(test_path: Path) -> Path | None:
