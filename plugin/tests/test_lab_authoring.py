@@ -151,3 +151,13 @@ def test_the_expected_context_comes_from_the_lab(pytester: pytest.Pytester) -> N
     raw["order"] = "first"
     with pytest.raises(LabSpecError, match=r"order must be an integer >= 0"):
         parse_spec(raw, Path("lab.yaml"))
+
+
+def test_pytests_own_sections_are_headed_by_the_checkpoint(
+    pytester: pytest.Pytester, my_lab: Path
+) -> None:
+    result, _ = _grade(pytester, my_lab, "-rA", "--lab-lang", "en")
+    headers = [line.strip("_ ") for line in result.stdout.lines if line.startswith("_")]
+    assert "my.7.seventh — Seventh" in headers
+    assert "my.8.fail — pytest.fail" in headers
+    assert not any(header.startswith("test_") for header in headers), headers
