@@ -393,3 +393,47 @@ def test_lab_provision_rejects_lab_sim(
     result = _lab_run(pytester, fake, "--lab-sim", "complete")
     assert "cannot be used with --lab-sim" in result.stderr.str()
     assert fake.calls() == []
+
+
+def test_a_build_without_charts_needs_no_helm(
+    pytester: pytest.Pytester, lab_copy: Path, fake: FakeKube
+) -> None:
+    # Step 1 is the kind cluster only: with no helm anywhere, it still builds.
+    (fake.bin / "helm").unlink()
+    result = _lab_run(pytester, fake, "-m", "kubecost and step1")
+    assert "kind create cluster" in fake.verbs(), result.stdout.str()
+    assert "helm was not found" not in result.stdout.str() + result.stderr.str()
+    # A step that installs a chart still asks for helm, saying how to get it.
+    fake.clear_log()
+    result = _lab_run(pytester, fake, "-m", "kubecost and step3", "--keep-cluster")
+    assert "helm was not found on PATH; install Helm 3" in result.stdout.str() + result.stderr.str()
+    assert not any(v.startswith("helm") for v in fake.verbs())
+
+
+def test_the_example_lab_builds_with_kind_and_kubectl_only(
+    pytester: pytest.Pytester, fake: FakeKube
+) -> None:
+    import shutil
+
+    (fake.bin / "helm").unlink()
+    shutil.copytree(REPO / "examples" / "webapp_lab", pytester.path / "webapp_lab")
+    shutil.copy(REPO / "pyproject.toml", pytester.path / "pyproject.toml")
+    result = pytester.runpytest_subprocess(
+        "webapp_lab",
+        "--lab-provision",
+        "--kubeconfig",
+        str(fake.kubeconfig),
+        "--lab-wait",
+        "0",
+        "-p",
+        "no:cacheprovider",
+    )
+    text = result.stdout.str()
+    assert "kubelab provision: building webapp steps 1-3" in text
+    verbs = fake.verbs()
+    assert "kind create cluster" in verbs
+    assert "kubectl apply" in verbs
+    create = next(call for call in fake.calls() if call[:3] == ["kind", "create", "cluster"])
+    assert "--name=webapp-lab" in create and any(a.endswith("kind-config.yaml") for a in create)
+    applied = next(call for call in fake.calls() if call[0] == "kubectl" and "apply" in call)
+    assert any(a.endswith("manifests/web.yaml") for a in applied)
