@@ -289,9 +289,11 @@ def test_missing_kind_says_how_to_install(tmp_path: Path, monkeypatch: pytest.Mo
 # so these runs assert what was built and how a failure is reported, not the grade.
 
 
-def _lab_run(pytester: pytest.Pytester, fake: FakeKube, *args: str) -> pytest.RunResult:
+def _lab_run(
+    pytester: pytest.Pytester, fake: FakeKube, *args: str, lab: str = "tests/lab1_kubecost"
+) -> pytest.RunResult:
     return pytester.runpytest_subprocess(
-        str(pytester.path / "tests" / "lab1_kubecost"),
+        str(pytester.path / lab),
         "--lab-provision",
         "--kubeconfig",
         str(fake.kubeconfig),
@@ -418,16 +420,7 @@ def test_the_example_lab_builds_with_kind_and_kubectl_only(
     (fake.bin / "helm").unlink()
     shutil.copytree(REPO / "examples" / "webapp_lab", pytester.path / "webapp_lab")
     shutil.copy(REPO / "pyproject.toml", pytester.path / "pyproject.toml")
-    result = pytester.runpytest_subprocess(
-        "webapp_lab",
-        "--lab-provision",
-        "--kubeconfig",
-        str(fake.kubeconfig),
-        "--lab-wait",
-        "0",
-        "-p",
-        "no:cacheprovider",
-    )
+    result = _lab_run(pytester, fake, lab="webapp_lab")
     text = result.stdout.str()
     assert "kubelab provision: building webapp steps 1-3" in text
     verbs = fake.verbs()
