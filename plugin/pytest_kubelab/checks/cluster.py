@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from .. import expect
 from ..cluster import name_of
 from ..verdict import Verdict, failed, passed, pending
 from .nodehealth import ready_condition
@@ -19,23 +20,8 @@ NOT_READY_GRACE_SECONDS = 180
 
 
 def cluster_reachable(lab: Lab) -> Verdict:
-    """The API server answers ``/version``; a context other than the lab's is pointed out.
-
-    The expected context is the lab's (``lab.yaml``: ``expected.context``, or kind's
-    ``kind-<cluster_name>``). Grading another context still passes, since a student may
-    have renamed it, but the message warns that another cluster may be graded.
-    """
-    version = lab.cluster.api.get_json("/version") or {}
-    context = lab.target.context or ""
-    expected = lab.spec.context
-    other = expected is not None and context != expected
-    return passed(
-        "cluster.reachable_other_context" if other else "cluster.reachable",
-        server=lab.target.server,
-        version=version.get("gitVersion", "?"),
-        context=context,
-        expected_context=expected or "-",
-    )
+    """The API server answers ``/version``; a context other than the lab's is pointed out."""
+    return expect.api_reachable()(lab)
 
 
 def is_control_plane(node: Mapping[str, Any]) -> bool:
