@@ -10,6 +10,8 @@ before pytest imports the test modules of its folder.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from .spec import LabSpec
@@ -19,6 +21,7 @@ CHECKPOINT = (
     "added step and lab markers follow from it"
 )
 _REGISTERED = pytest.StashKey[set[str]]()
+_STEP = re.compile(r"\bstep[1-9][0-9]*\b")
 
 
 def register(config: pytest.Config) -> None:
@@ -36,6 +39,16 @@ def register_lab(config: pytest.Config, spec: LabSpec) -> None:
         if name not in done:
             done.add(name)
             config.addinivalue_line("markers", line)
+
+
+def register_selected_steps(config: pytest.Config) -> None:
+    """Register every ``stepN`` that ``-m`` names, so selecting a step no loaded lab has
+    selects nothing (as any marker with no test does) instead of failing as unknown."""
+    done = config.stash.setdefault(_REGISTERED, set())
+    for name in sorted(set(_STEP.findall(str(config.option.markexpr or "")))):
+        if name not in done:
+            done.add(name)
+            config.addinivalue_line("markers", f"{name}: checkpoints of lab step {name[4:]}")
 
 
 def checkpoint_id(item: pytest.Item) -> str | None:

@@ -57,6 +57,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if _is_lab_run(config):
         terminal.quiet_pytest_sections(config)
         _register_lab_markers(config)
+        markers.register_selected_steps(config)
     # -n N grades as a serial run does; the grade JSON's metadata.
     distributed.register(config, _is_lab_run)
     lab_folders = [spec_path.parent for spec_path in _spec_paths_in_args(config)]

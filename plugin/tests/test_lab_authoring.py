@@ -161,3 +161,12 @@ def test_pytests_own_sections_are_headed_by_the_checkpoint(
     assert "my.7.seventh — Seventh" in headers
     assert "my.8.fail — pytest.fail" in headers
     assert not any(header.startswith("test_") for header in headers), headers
+
+
+def test_selecting_a_step_the_lab_does_not_have_selects_nothing(
+    pytester: pytest.Pytester, my_lab: Path
+) -> None:
+    result = pytester.runpytest_subprocess(str(my_lab), "--strict-markers", "-m", "step5")
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    assert "Unknown marker" not in result.stdout.str() + result.stderr.str()
+    assert "4 deselected" in result.stdout.str()
