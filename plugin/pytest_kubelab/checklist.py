@@ -29,6 +29,7 @@ PASSED, FAILED, PENDING = "passed", "failed", "pending"
 MARKS = {PASSED: "✅", FAILED: "❌", PENDING: "⏳"}
 # A command the message or hint quotes: `kubectl get pods -n demo`.
 _QUOTED = re.compile(r"`([^`\n]+)`")
+CAUSE_LIMIT = 110  # characters of the cause line
 COMMAND_TOOLS = frozenset({"kubectl", "helm", "kind", "curl", "docker", "pytest", "kubelab-class"})
 
 
@@ -68,23 +69,22 @@ class Checklist:
         return self.passed == len(self.lines)
 
     def body(self, lang: str) -> list[str]:
-        """The lines that change only when the cluster does (no clock, no round number)."""
+        """The lines that change only when the cluster does (no clock, no round number):
+        the score, one line per checkpoint, and the failure to fix first."""
+        score = render(
+            "watch.score",
+            lang,
+            earned=self.earned,
+            max=self.max_score,
+            passed=self.passed,
+            total=len(self.lines),
+        )
         width = max((len(line.checkpoint.id) for line in self.lines), default=0)
-        rows = [
+        rows = [score] + [
             f"{MARKS[line.state]} {line.checkpoint.id.ljust(width)}  "
             f"{line.checkpoint.title_in(lang)}"
             for line in self.lines
         ]
-        rows.append(
-            render(
-                "watch.score",
-                lang,
-                earned=self.earned,
-                max=self.max_score,
-                passed=self.passed,
-                total=len(self.lines),
-            )
-        )
         if self.focus is not None:
             key = "watch.focus_pending" if self.focus.state == PENDING else "watch.focus_failed"
             rows.append(render(key, lang, id=self.focus.checkpoint_id, cause=self.focus.cause))
@@ -136,9 +136,16 @@ def _focus(book: GradeBook, selected: Sequence[Checkpoint], states: dict[str, st
             continue
         if book.root_of(result) is not result:
             continue  # it follows from an earlier failure: that one is named instead
-        cause = result.summary or first_sentence(result.message)
+        cause = _shortened(result.summary or first_sentence(result.message))
         return Focus(checkpoint.id, states[checkpoint.id], cause, next_command(result))
     return None
+
+
+def _shortened(text: str) -> str:
+    # One line of a compact checklist; the whole message is in the summary at the end.
+    if len(text) <= CAUSE_LIMIT:
+        return text
+    return text[: CAUSE_LIMIT - 1].rstrip() + "…"
 
 
 def next_command(result: Result) -> str | None:

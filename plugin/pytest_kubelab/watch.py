@@ -28,7 +28,9 @@ a round is run with ``nextitem=None``, so pytest tears down the session fixtures
 (``lab_access`` with its cluster snapshot and read cache, ``lab_deadline``) and
 the next round reads the cluster afresh. A round never waits: ``--lab-wait`` is
 0, so what is still starting shows ⏳ at once and the next round looks again.
-Pod diagnostics are skipped too (the checklist does not show them).
+Pod diagnostics are skipped too (the checklist does not show them), and each
+round has the whole ``--lab-deadline`` to itself. Only checkpoint tests are graded
+again; other tests in the selection do not run while watching.
 
 The reports of the rounds reach no reporter. When watching ends, the last
 complete round is reported as the run (terminal summary, ``--grade-json``,
@@ -55,6 +57,7 @@ from .checklist import Checklist, checklist_of
 from .grading import GradeBook
 from .lab import VERDICT_KEY
 from .options import GROUP
+from .provision.options import provision_requested
 from .session import BLOCKED_BY_KEY, CHECKPOINT_KEY, GRADEBOOK_KEY, SETTINGS_KEY
 from .verdict import State
 
@@ -98,7 +101,7 @@ def register(config: pytest.Config) -> None:
         return
     settings = config.stash[SETTINGS_KEY]
     lang = settings.lang
-    if config.getoption("lab_provision", default=None):
+    if provision_requested(config):
         raise pytest.UsageError(render("watch.refuse_provision", lang))
     if config.getoption("numprocesses", default=None):
         raise pytest.UsageError(render("watch.refuse_xdist", lang))
