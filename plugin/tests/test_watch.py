@@ -26,7 +26,8 @@ from pytest_kubelab.sim.nodeports import NodePortStandIns
 from pytest_kubelab.sim.scenario import ScenarioError, load_scenario, parse_scenario
 from pytest_kubelab.sim.timeline import TimelinePlayer, parse_timeline
 from pytest_kubelab.spec import LabSpec, load_spec
-from pytest_kubelab.watch import CLEAR_SCREEN, EXIT_ALL_PASSED, EXIT_NOT_ALL_PASSED
+from pytest_kubelab.watch import EXIT_ALL_PASSED, EXIT_NOT_ALL_PASSED
+from pytest_kubelab.watchloop import CLEAR_SCREEN
 
 from .conftest import REPO
 
