@@ -2,7 +2,7 @@
 
 The end-to-end tests run the real lab spec in a subprocess (output not a terminal,
 so each changed checklist is printed once) against ``obs-demo-becomes-ready``,
-whose web-app pods become Ready 6 s after the simulator starts, and against
+whose web-app pods become Ready 8 s after the simulator starts, and against
 scenarios that never pass. The checklist and timeline units are tested in process.
 """
 

@@ -6,7 +6,7 @@ with the keys a scenario file itself uses (``patch``, ``remove``, ``items``,
 ``logs``, ``apps``, ``faults``)::
 
     timeline:
-      - after_seconds: 6
+      - after_seconds: 8
         patch:
           - kind: Pod
             name: web-app-5d7f9c6b8-k8x2p
