@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from pytest_kubelab.checklist import FAILED, PASSED, PENDING, checklist_of, next_command
@@ -119,6 +120,8 @@ def test_a_checklist_that_never_passes_shows_cause_and_fix_and_exits_1(
         "en",
         "--lab-watch-rounds",
         "3",
+        "--junitxml",
+        "junit.xml",
     )
     text = result.stdout.str()
     lists = _checklists(text, HEADER_EN)
@@ -136,6 +139,10 @@ def test_a_checklist_that_never_passes_shows_cause_and_fix_and_exits_1(
     # Three rounds really ran, each with its own snapshot of the pods (one LIST per round).
     pod_lists = [r for r in requests if r["path"] == "/api/v1/pods"]
     assert len(pod_lists) == 3, requests
+    # ... but the reports describe the last round only: one test case per checkpoint.
+    junit = ElementTree.parse(pytester.path / "junit.xml").getroot()
+    cases = [case.get("name") for case in junit.iter("testcase")]
+    assert len(cases) == len(set(cases)) == len(grade["checkpoints"]) == 4
 
 
 def test_ctrl_c_ends_with_the_last_checklist_and_exit_code_1(lab_copy: Path) -> None:
@@ -362,3 +369,12 @@ def test_parse_timeline_orders_steps_by_time() -> None:
     steps = parse_timeline([{"after_seconds": 5}, {"after_seconds": 1, "faults": {}}], "x")
     assert [s.after_seconds for s in steps] == [1.0, 5.0]
     assert steps[0].layer == {"faults": {}}
+
+
+def test_nothing_selected_says_how_to_select(pytester: pytest.Pytester, lab_copy: Path) -> None:
+    # The observability lab has no step 6: nothing to watch.
+    result = pytester.runpytest_subprocess(
+        OBS, "-m", "step6", "--lab-sim", "complete", "--lab-watch", "--lab-lang", "en"
+    )
+    assert "No checkpoint is selected to watch" in result.stdout.str()
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
