@@ -123,8 +123,8 @@ class WatchLoop:
     def _report_last_round(
         self, session: pytest.Session, items: Sequence[pytest.Item], template: GradeBook
     ) -> None:
-        # A round cut short by Ctrl-C may have left fixtures set up.
-        session._setupstate.teardown_exact(None)
+        # Fixtures a round cut short by Ctrl-C left set up are torn down when the session
+        # ends (pytest's runner does that in pytest_sessionfinish).
         if self.last is None:
             self.config.stash[GRADEBOOK_KEY] = template
             session.testsfailed = max(session.testsfailed, 1)
