@@ -44,6 +44,9 @@ SIM_KEY = pytest.StashKey[SimulationHandle]()
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
     add_provision_options(parser)
+    from .watch import add_watch_options
+
+    add_watch_options(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -54,6 +57,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[GRADEBOOK_KEY] = GradeBook(settings.lang)
     gradefile.register(config, settings.grade_json)  # rewritten as checkpoints finish
     html_report.register(config)
+    from . import watch
+
+    watch.register(config)  # --lab-watch: re-grade until all pass (settings: no waiting)
     if _is_lab_run(config):
         terminal.quiet_pytest_sections(config)
         _register_lab_markers(config)

@@ -4,14 +4,16 @@ A scenario is YAML in ``sim/scenarios/``. It may ``include`` base files and then
 ``remove`` objects, ``patch`` them (deep merge; lists are replaced) or add
 ``items``. Besides API objects it describes ``logs`` (per pod container),
 ``apps`` (what a Service answers over HTTP, through the API server's proxy and
-its NodePort) and ``faults`` to inject.
+its NodePort) and ``faults`` to inject. A top-level ``timeline`` changes the
+scenario while the simulator runs (pods becoming Ready after a few seconds); see
+:mod:`pytest_kubelab.sim.timeline`.
 """
 
 from __future__ import annotations
 
 import base64
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.abc import Traversable
@@ -24,6 +26,7 @@ from .. import yamlio
 from ..cluster import labels_of, name_of, namespace_of
 from ..podstatus import is_ready
 from ..resources import RESOURCES
+from .timeline import TimelineStep, layers, parse_timeline
 
 Obj = dict[str, Any]
 ObjKey = tuple[str, str, str]
@@ -57,6 +60,9 @@ class Scenario:
     logs: dict[str, str] = field(default_factory=dict)
     apps: dict[str, list[Route]] = field(default_factory=dict)
     faults: dict[str, Any] = field(default_factory=dict)
+    # The changes due while it runs, and the parsed file they are replayed onto.
+    timeline: tuple[TimelineStep, ...] = ()
+    source: Mapping[str, Any] = field(default_factory=dict)
 
     def of_kind(self, kind: str, namespace: str | None = None) -> list[Obj]:
         return [
@@ -289,12 +295,23 @@ def parse_scenario(text: str, name: str = "inline") -> Scenario:
     return scenario_from_data(name, data)
 
 
-def scenario_from_data(name: str, data: Mapping[str, Any]) -> Scenario:
-    """Build a scenario from parsed YAML; any malformed entry becomes a :class:`ScenarioError`."""
-    scenario = Scenario(name=name)
+def scenario_from_data(
+    name: str, data: Mapping[str, Any], extra: Sequence[Mapping[str, Any]] = ()
+) -> Scenario:
+    """Build a scenario from parsed YAML; any malformed entry becomes a :class:`ScenarioError`.
+
+    ``extra`` layers (the timeline steps due so far) apply after the file, before the
+    Endpoints are derived.
+    """
+    scenario = Scenario(name=name, source=data)
     try:
         _apply(scenario, data, f"{name}.yaml")
+        for index, layer in enumerate(extra):
+            _apply(scenario, layer, f"{name}.yaml: timeline[{index}]")
         _synthesize_endpoints(scenario)
+        scenario.timeline = parse_timeline(data.get("timeline"), f"{name}.yaml")
+        if scenario.timeline and not extra:
+            scenario_from_data(name, data, layers(scenario.timeline))  # every step applies
     except ScenarioError:
         raise
     except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
