@@ -54,7 +54,9 @@ class Scenario:
 
     name: str
     description: str = ""
-    context: str = "kind-lab-cluster"
+    # The kubeconfig context the simulated cluster is reached through; a scenario (or a
+    # file it includes) names its own, as kind would for its cluster ("kind-<name>").
+    context: str = "kind-kind"
     version: str = "v1.31.2"
     objects: dict[ObjKey, Obj] = field(default_factory=dict)
     logs: dict[str, str] = field(default_factory=dict)
