@@ -373,6 +373,8 @@ class HtmlReport:
         if cause is not None:
             # The earlier failure is the one to fix; its card is above this one.
             problem = f"{problem} {probably_because(cause, self.lang)}".strip()
+            if not problem.endswith((".", "!", "?")):
+                problem += "."  # the quoted summary has no full stop of its own
             first = self._card_link(cause.checkpoint.id, "report.fix_cause_first")
             steps.append(f"<p>{first}</p>")
         if parts.fix:

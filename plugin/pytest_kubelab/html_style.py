@@ -64,5 +64,6 @@ td.col-checkpoint, td.col-step, td.col-points { white-space: nowrap; }
 td.col-note { font-size: 13px; max-width: 420px; }
 #results-table th { white-space: nowrap; }
 a.kl-card-link { color: #1565c0; }
+td.col-note a.kl-card-link { white-space: nowrap; }
 .kl-next a.kl-card-link { font-weight: bold; }
 """

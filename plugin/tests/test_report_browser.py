@@ -71,6 +71,13 @@ window.addEventListener("load", () => setTimeout(() => {
 </script>
 """
 
+WIDTH = 1400
+# Resolved when the module is imported, in the directory pytest was started from: the
+# lab runs below change the working directory to a temporary copy of the project.
+_KEEP = os.environ.get("KUBELAB_SCREENSHOT_DIR")
+KEEP_DIR = Path(_KEEP).resolve() if _KEEP else None
+WINDOW = f"--window-size={WIDTH},800"
+
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 
 
@@ -91,7 +98,8 @@ def _chromium(profile: Path, *args: str) -> str:
 def _probe(report: Path, profile: Path) -> dict[str, list[str]]:
     probed = report.with_name("probe.html")
     probed.write_text(report.read_text(encoding="utf-8") + PROBE, encoding="utf-8")
-    dom = _chromium(profile, "--virtual-time-budget=5000", "--dump-dom", probed.as_uri())
+    # The same window width as the screenshot, so the measured page height fits it.
+    dom = _chromium(profile, WINDOW, "--virtual-time-budget=5000", "--dump-dom", probed.as_uri())
     found = re.search(r'<pre id="kl-probe">(.*?)</pre>', dom, re.DOTALL)
     assert found is not None, "the report's page did not finish loading"
     data: dict[str, list[str]] = json.loads(html.unescape(found.group(1)))
@@ -101,13 +109,13 @@ def _probe(report: Path, profile: Path) -> dict[str, list[str]]:
 def _screenshot(report: Path, profile: Path, name: str, height: int) -> Path:
     """A PNG of the whole page (headless Chromium shoots the window: size it to the page)."""
     shot = report.with_name(name)
-    size = f"--window-size=1400,{min(max(height, 800), 6000)}"
+    # At most the first 3600 px: the score and the first cards, what a student reads first.
+    size = f"--window-size={WIDTH},{min(max(height, 800), 3600)}"
     _chromium(profile, size, "--hide-scrollbars", f"--screenshot={shot}", report.as_uri())
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    keep = os.environ.get("KUBELAB_SCREENSHOT_DIR")
-    if keep:
-        Path(keep).mkdir(parents=True, exist_ok=True)
-        shutil.copy(shot, Path(keep) / name)
+    if KEEP_DIR is not None:
+        KEEP_DIR.mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, KEEP_DIR / name)
     return shot
 
 
