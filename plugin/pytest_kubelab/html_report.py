@@ -362,7 +362,16 @@ class HtmlReport:
             f'<span class="kl-points">'
             f"{self.t('report.points', earned=0, max=checkpoint.points)}</span>"
             "</h3>"
-            f"{self._two_boxes(result)}{diag}</li>"
+            f"{self._two_boxes(result)}{self._details_html(result.details)}{diag}</li>"
+        )
+
+    def _details_html(self, details: Sequence[str]) -> str:
+        """Extra lines a check computed (e.g. the right-sizing table), as they were printed."""
+        if not details:
+            return ""
+        return (
+            f'<p class="kl-label">{self.t("report.details")}</p>'
+            f'<pre class="kl-details">{html.escape(chr(10).join(details))}</pre>'
         )
 
     def _two_boxes(self, result: Result) -> str:
@@ -421,10 +430,7 @@ class HtmlReport:
             if row.message:
                 parts.append(f'<p class="kl-label">{self.t("report.what_seen")}</p>')
                 parts.append(f'<p class="kl-message">{_text(row.message)}</p>')
-            if row.details:
-                parts.append(f'<p class="kl-label">{self.t("report.details")}</p>')
-                details = html.escape(chr(10).join(row.details))
-                parts.append(f'<pre class="kl-details">{details}</pre>')
+            parts.append(self._details_html(row.details))
         parts.append("</div>")
         return "".join(parts)
 

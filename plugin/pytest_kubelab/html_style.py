@@ -42,8 +42,8 @@ tr.kl-full td:last-child { color: #2e7d32; }
 .kl-message { margin: 0 0 6px; white-space: pre-wrap; }
 .kl-diag summary { cursor: pointer; font-weight: bold; }
 .kl-diag h4 { margin: 8px 0 2px; font-size: 13px; }
-.kl-diag pre, .kl-trace pre { background: #f5f5f5; padding: 6px; font-size: 12px;
-  white-space: pre-wrap; overflow-wrap: anywhere; }
+.kl-diag pre, .kl-trace pre, .kl-card pre.kl-details { background: #f5f5f5; padding: 6px;
+  font-size: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
 .kl-note { color: #555; font-size: 13px; }
 .kl-blocked li { margin-bottom: 6px; }
 .kl-members { color: #555; font-size: 13px; }
