@@ -217,15 +217,27 @@ def _last_state(last: Mapping[str, Any]) -> str:
 
 
 def _warnings(events: Sequence[Obj]) -> str:
+    """Warning events, one line each; the same reason and message for several objects
+    (three replicas failing to pull one image) is one line naming them all."""
     warnings = [e for e in events if e.get("type") == "Warning"][-MAX_EVENTS:]
-    lines = []
+    groups: dict[tuple[str, str], list[Obj]] = {}
     for event in warnings:
-        involved = event.get("involvedObject") or {}
-        count = int(event.get("count") or 1)
+        key = (str(event.get("reason", "?")), str(event.get("message", "")).strip())
+        groups.setdefault(key, []).append(event)
+    lines = []
+    for (reason, message), same in groups.items():
+        last = same[-1]
+        names = ", ".join(
+            dict.fromkeys(
+                f"{(e.get('involvedObject') or {}).get('kind', '?')}/"
+                f"{(e.get('involvedObject') or {}).get('name', '?')}"
+                for e in same
+            )
+        )
+        count = max(int(e.get("count") or 1) for e in same)
         lines.append(
-            f"{event.get('lastTimestamp') or event.get('eventTime') or '-'}  "
-            f"{event.get('reason', '?')}  {involved.get('kind', '?')}/{involved.get('name', '?')}: "
-            f"{str(event.get('message', '')).strip()}" + (f" (x{count})" if count > 1 else "")
+            f"{last.get('lastTimestamp') or last.get('eventTime') or '-'}  {reason}  {names}: "
+            f"{message}" + (f" (x{count})" if count > 1 else "")
         )
     return "\n".join(lines)
 

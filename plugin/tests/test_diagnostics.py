@@ -311,3 +311,19 @@ def test_long_logs_are_bounded() -> None:
     assert found is not None
     assert all(len(s.text) <= 6002 for s in found.sections)
     assert all(len(line) <= 500 for s in found.sections for line in s.text.splitlines())
+
+
+def test_the_same_warning_for_several_pods_is_one_line() -> None:
+    def about_pod(name: str) -> dict[str, Any]:
+        return {**WARNING, "involvedObject": {"kind": "Pod", "name": name}}
+
+    class Replicas(FakeReader):
+        def events_for(self, namespace: str, names: Sequence[str]) -> list[Any]:
+            return [about_pod("p-1"), about_pod("p-2"), {**about_pod("p-3"), "message": "other"}]
+
+    found = collect(Replicas([_crashing("p-1")]), _verdict(), "en")  # type: ignore[arg-type]
+    assert found is not None
+    text = found.as_text()
+    assert "BackOff  Pod/p-1, Pod/p-2: Back-off restarting failed container promtail (x12)" in text
+    assert "BackOff  Pod/p-3: other (x12)" in text
+    assert text.count("Back-off restarting failed container promtail") == 1
