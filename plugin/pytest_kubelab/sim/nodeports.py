@@ -80,6 +80,10 @@ class _AppServer(ThreadingHTTPServer):
             self.hang.set()
 
 
+# Kubernetes' default --service-node-port-range.
+NODEPORT_RANGE = range(30000, 32768)
+
+
 def refusing_port() -> int:
     """A local port with nothing listening, so connections are refused."""
     with socket.socket() as probe:
@@ -118,6 +122,12 @@ class NodePortStandIns:
                 # A short poll interval: stop() waits for it once per stand-in.
                 threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
                 self.mapping[node_port] = int(server.server_address[1])
+        # Every other port of the NodePort range refuses, as on a node where no Service
+        # holds it: without this, a probe of an unserved nodePort would reach whatever
+        # happens to listen on that port of this machine and could pass.
+        unserved = refusing_port()
+        for node_port in NODEPORT_RANGE:
+            self.mapping.setdefault(node_port, unserved)
 
     def stop(self) -> None:
         for server in self._servers:

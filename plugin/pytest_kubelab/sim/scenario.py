@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import base64
 import copy
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -92,12 +93,32 @@ def _folder() -> Traversable:
     return resources.files("pytest_kubelab") / "sim" / "scenarios"
 
 
+# The ``scenarios/`` folders of the loaded labs, searched before the package's own.
+_LAB_FOLDERS: list[Path] = []
+
+
+def use_lab_folders(folders: Iterable[Path]) -> None:
+    """Search these labs' ``scenarios/`` folders first (for names and for ``include``).
+
+    A lab's scenario with the same name as a packaged one takes its place, so a lab folder
+    can ship its own ``complete`` without touching the package.
+    """
+    _LAB_FOLDERS[:] = [f / "scenarios" for f in folders if (f / "scenarios").is_dir()]
+
+
+def _folders() -> list[Traversable]:
+    return [*_LAB_FOLDERS, _folder()]
+
+
 def available_scenarios() -> list[str]:
-    """Names of the scenarios that ``--lab-sim`` accepts."""
+    """Names of the scenarios that ``--lab-sim`` accepts: the labs' and the package's."""
     return sorted(
-        entry.name.removesuffix(".yaml")
-        for entry in _folder().iterdir()
-        if entry.name.endswith(".yaml")
+        {
+            entry.name.removesuffix(".yaml")
+            for folder in _folders()
+            for entry in folder.iterdir()
+            if entry.name.endswith(".yaml")
+        }
     )
 
 
@@ -128,7 +149,11 @@ def deep_merge(base: Any, patch: Any) -> Any:
 
 
 def _read(relative: str) -> dict[str, Any]:
-    entry = _folder().joinpath(relative)
+    # The first folder that has the file: a lab's scenarios, then the package's.
+    entry = next(
+        (f.joinpath(relative) for f in _folders() if f.joinpath(relative).is_file()),
+        _folder().joinpath(relative),
+    )
     try:
         data = yamlio.load(entry.read_text(encoding="utf-8"))
     except (OSError, ValueError):  # missing, a folder, or a name the filesystem rejects
