@@ -21,7 +21,6 @@ from typing import Any
 
 import pytest
 
-from . import markers
 from .catalog import render
 from .causes import probably_because
 from .diagnostics import DIAGNOSTICS_KEY, Diagnostics
@@ -60,7 +59,7 @@ class Row:
     hint: str
     diagnostics: tuple[tuple[str, str], ...]
     details: tuple[str, ...] = ()
-    order: str = "9999-99-9999"  # lab order as text, see lab_order()
+    order: str = "~"  # lab order as text (see lab_order); "~" sorts after every key
 
 
 def _text(value: str) -> str:
@@ -73,12 +72,10 @@ def _plain(value: str) -> str:
     return value.replace("`", "")
 
 
-def lab_order(checkpoint: Checkpoint) -> str:
-    """A sort key in the order the checkpoints run: lab (as the lab text presents them), step,
-    then lab.yaml order; as fixed-width text because pytest-html compares cell text."""
-    known = list(markers.LAB_MARKERS)
-    lab = known.index(checkpoint.lab) if checkpoint.lab in known else 99
-    return f"{lab:04d}-{checkpoint.step:02d}-{checkpoint.order:04d}"
+def lab_order(spec: LabSpec, checkpoint: Checkpoint) -> str:
+    """A sort key in the order the checkpoints run (lab.yaml ``order``, lab name, step,
+    checkpoint), as fixed-width text because pytest-html compares the cells' text."""
+    return f"{spec.order:06d}-{spec.name}-{checkpoint.step:03d}-{checkpoint.order:05d}"
 
 
 class HtmlReport:
@@ -127,7 +124,7 @@ class HtmlReport:
             hint=checkpoint.hint_in(self.lang),
             diagnostics=_sections(found),
             details=result.details if result else (),
-            order=lab_order(checkpoint),
+            order=lab_order(spec, checkpoint),
         )
         report.kubelab_row = row  # type: ignore[attr-defined]
         if row.diagnostics:
