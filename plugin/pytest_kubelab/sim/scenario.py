@@ -2,7 +2,9 @@
 
 A scenario is YAML in ``sim/scenarios/``. It may ``include`` base files and then
 ``remove`` objects, ``patch`` them (deep merge; lists are replaced) or add
-``items``. Besides API objects it describes ``logs`` (per pod container),
+``items``. Besides API objects it describes ``logs`` (per pod container,
+``NAMESPACE/POD/CONTAINER``; a key ending in ``@previous`` is the log of the
+container instance that ran before, what ``kubectl logs --previous`` shows),
 ``apps`` (what a Service answers over HTTP, through the API server's proxy and
 its NodePort) and ``faults`` to inject. A top-level ``timeline`` changes the
 scenario while the simulator runs (pods becoming Ready after a few seconds); see
@@ -29,6 +31,8 @@ from ..resources import RESOURCES
 from .timeline import TimelineStep, layers, parse_timeline
 
 Obj = dict[str, Any]
+# A ``logs`` key with this suffix holds the previous container instance's log.
+PREVIOUS_SUFFIX = "@previous"
 ObjKey = tuple[str, str, str]
 
 
