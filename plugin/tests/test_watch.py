@@ -145,22 +145,26 @@ def test_a_checklist_that_never_passes_shows_cause_and_fix_and_exits_1(
     assert len(cases) == len(set(cases)) == len(grade["checkpoints"]) == 4
 
 
-def test_ctrl_c_ends_with_the_last_checklist_and_exit_code_1(lab_copy: Path) -> None:
-    command = [
+def _watch_command(interval: str, *extra: str) -> list[str]:
+    """A watch of step 5 on a scenario that never passes, in a process of its own."""
+    return [
         sys.executable,
         "-m",
         "pytest",
-        OBS,
+        str(OBS),
         "-m",
         "step5",
         "--lab-sim",
         "obs-demo-imagepull",
         "--lab-watch",
         "--lab-watch-interval",
-        "0.5",
-        "--lab-lang",
-        "en",
+        interval,
+        *extra,
     ]
+
+
+def test_ctrl_c_ends_with_the_last_checklist_and_exit_code_1(lab_copy: Path) -> None:
+    command = _watch_command("0.5", "--lab-lang", "en")
     proc = subprocess.Popen(
         command, cwd=lab_copy, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -182,21 +186,7 @@ def test_ctrl_c_ends_with_the_last_checklist_and_exit_code_1(lab_copy: Path) -> 
 
 def test_a_terminal_redraws_the_checklist_in_place(lab_copy: Path) -> None:
     master, slave = pty.openpty()
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        OBS,
-        "-m",
-        "step5",
-        "--lab-sim",
-        "obs-demo-imagepull",
-        "--lab-watch",
-        "--lab-watch-interval",
-        "0.2",
-        "--lab-watch-rounds",
-        "2",
-    ]
+    command = _watch_command("0.2", "--lab-watch-rounds", "2")
     proc = subprocess.Popen(command, cwd=lab_copy, stdout=slave, stderr=slave)
     os.close(slave)
     chunks = []
