@@ -6,16 +6,8 @@ that exists in one language only) would show a raw key or a literal ``{name}``.
 
 from __future__ import annotations
 
-import string
-
 import pytest
-from pytest_kubelab.catalog import LANGUAGES, messages, render
-
-FORMATTER = string.Formatter()
-
-
-def _placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in FORMATTER.parse(template) if name}
+from pytest_kubelab.catalog import LANGUAGES, messages, placeholders, render
 
 
 @pytest.mark.parametrize("key", sorted(messages()))
@@ -25,7 +17,7 @@ def test_key_exists_in_every_language(key: str) -> None:
     for lang in LANGUAGES:
         assert isinstance(texts[lang], str), f"{key}.{lang} is not text"
         assert texts[lang].strip(), f"{key}.{lang} is empty"
-    assert _placeholders(texts["ko"]) == _placeholders(texts["en"]), key
+    assert placeholders(texts["ko"]) == placeholders(texts["en"]), key
 
 
 def test_report_keys_render_in_both_languages() -> None:
