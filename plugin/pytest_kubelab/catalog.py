@@ -88,10 +88,11 @@ class Joined:
     """Several parameters shown as one list (``a, b, c``), each rendered in the same language."""
 
     items: tuple[Any, ...]
-    separator: str = ", "
+    separator: str | Phrase = ", "  # a Phrase for a word such as "or" / "또는"
 
     def render(self, lang: str) -> str:
-        return self.separator.join(text_of(item, lang) for item in self.items)
+        separator = str(text_of(self.separator, lang))
+        return separator.join(str(text_of(item, lang)) for item in self.items)
 
     def __str__(self) -> str:
         return self.render(DEFAULT_LANGUAGE)
@@ -100,7 +101,8 @@ class Joined:
         return bool(self.items)
 
 
-def joined(items: Iterable[Any], separator: str = ", ") -> Joined:
+def joined(items: Iterable[Any], separator: str | Phrase = ", ") -> Joined:
+    """:class:`Joined` of ``items``: ``joined(problems, "; ")``."""
     return Joined(tuple(items), separator)
 
 

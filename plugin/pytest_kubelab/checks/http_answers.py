@@ -1,0 +1,66 @@
+"""HTTP answers said in the student's language: a NodePort that gave no answer, and a
+service-proxy 404 that only means "this Service does not exist".
+
+Through ``/api/v1/namespaces/<ns>/services/<name>/proxy/…`` the API server itself
+answers 404 with a ``Status`` object (``reason: NotFound``, ``details.kind: services``)
+when the Service is missing. Showing that JSON to a student says nothing; saying
+"Service kubecost/kubecost-cost-analyzer does not exist" and how to look says it all.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..catalog import Phrase, phrase
+from ..kubeapi import Answer
+from ..probes import NoAnswer
+from ..verdict import Verdict, failed
+
+# probes.NoAnswer.reason texts that have a catalog phrase.
+_NO_ANSWER_KEYS = {
+    "timed out": "probe.timed_out",
+    "connection refused": "probe.refused",
+    "connection failed": "probe.failed",
+}
+
+
+def no_answer_reason(answer: NoAnswer) -> Phrase:
+    """Why a NodePort gave no answer, in the message's language."""
+    key = _NO_ANSWER_KEYS.get(answer.reason)
+    return phrase(key) if key else phrase("probe.other", error=answer.reason)
+
+
+def _status_object(answer: Answer) -> dict[str, Any] | None:
+    if answer.status != 404 or "json" not in answer.content_type.lower():
+        return None
+    try:
+        body = json.loads(answer.text)
+    except (ValueError, RecursionError):
+        return None
+    return body if isinstance(body, dict) and body.get("kind") == "Status" else None
+
+
+def is_missing_service(answer: Answer) -> bool:
+    """Whether a service-proxy answer is the API server saying the Service does not exist.
+
+    A 404 from the app behind the proxy (a wrong path) is not: it is plain text or the
+    app's own JSON, not a ``Status`` with reason ``NotFound`` about ``services``.
+    """
+    status = _status_object(answer)
+    if status is None or status.get("reason") != "NotFound":
+        return False
+    details = status.get("details")
+    kind = details.get("kind") if isinstance(details, dict) else None
+    return kind == "services" or str(status.get("message", "")).startswith("services ")
+
+
+def missing_service(answer: Answer, namespace: str, service: str, release: str) -> Verdict | None:
+    """A failed verdict naming the Service when the proxy says it does not exist, else None.
+
+    ``service`` may carry a port (``loki:3100``); the message names the Service only.
+    """
+    if not is_missing_service(answer):
+        return None
+    name = service.split(":", 1)[0]
+    return failed("proxy.service_missing", namespace=namespace, service=name, release=release)
