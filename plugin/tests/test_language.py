@@ -184,6 +184,9 @@ def test_no_fixed_particle_right_after_a_placeholder(key: str) -> None:
     template = messages()[key]["ko"]
     after_field = re.compile(r"(?<!\{)\{[^{}/]+\}[)'\"`]*(" + "|".join(FORMS) + r")(?![가-힣])")
     assert not after_field.search(template.replace("{{", "").replace("}}", "")), template
+    # A particle cut off by a space ("{path} 를") is as wrong as a fixed one.
+    detached = re.compile(r"\}[)'\"`]*\s(?:" + "|".join(FORMS) + r")(?=[\s.,])")
+    assert not detached.search(template), template
 
 
 @pytest.mark.parametrize("key", KEYS)
