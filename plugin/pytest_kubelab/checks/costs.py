@@ -16,7 +16,7 @@ from ..catalog import render
 from ..kubeapi import KubeApiError
 from ..quantity import format_cpu, format_memory, parse_quantity
 from ..verdict import Verdict, failed, passed, pending, with_details
-from .http_answers import missing_service
+from .http_answers import body_excerpt, missing_service
 from .metrics_server import Usage, deployment_pods_usage
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def allocation_api(lab: Lab) -> Verdict:
             "url": url,
             "status": answer.status,
             "kind": kind,
-            "body": " ".join(answer.text[:100].split()) or "-",
+            "body": body_excerpt(answer, 100),
         }
         if answer.status in (502, 503, 504):
             return pending("cost.allocation_unavailable", **params)

@@ -32,7 +32,8 @@ def no_answer_reason(answer: NoAnswer) -> Phrase:
 
 
 def _status_object(answer: Answer) -> dict[str, Any] | None:
-    if answer.status != 404 or "json" not in answer.content_type.lower():
+    """The API server's own ``Status`` object in an answer, if that is what it is."""
+    if "json" not in answer.content_type.lower():
         return None
     try:
         body = json.loads(answer.text)
@@ -47,12 +48,27 @@ def is_missing_service(answer: Answer) -> bool:
     A 404 from the app behind the proxy (a wrong path) is not: it is plain text or the
     app's own JSON, not a ``Status`` with reason ``NotFound`` about ``services``.
     """
-    status = _status_object(answer)
+    status = _status_object(answer) if answer.status == 404 else None
     if status is None or status.get("reason") != "NotFound":
         return False
     details = status.get("details")
     kind = details.get("kind") if isinstance(details, dict) else None
     return kind == "services" or str(status.get("message", "")).startswith("services ")
+
+
+def body_excerpt(answer: Answer, limit: int = 120) -> str | Phrase:
+    """What an error answer said, short: the API server's Status message, not its JSON.
+
+    ``no endpoints available for service "x"`` (the proxy's 503 while no pod is ready)
+    is said in the message's language; another Status message is quoted as it is.
+    """
+    status = _status_object(answer)
+    message = status.get("message") if status is not None else None
+    if isinstance(message, str) and message:
+        if message.startswith("no endpoints available"):
+            return phrase("proxy.no_endpoints")
+        return " ".join(message.split())[:limit]
+    return " ".join(answer.text[:limit].split()) or "-"
 
 
 def missing_service(answer: Answer, namespace: str, service: str, release: str) -> Verdict | None:

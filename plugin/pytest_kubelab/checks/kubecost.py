@@ -18,7 +18,7 @@ from ..catalog import Phrase, phrase
 from ..cluster import labels_of
 from ..kubeapi import Answer
 from ..verdict import Verdict, failed, first_problem, passed, pending
-from .http_answers import missing_service
+from .http_answers import body_excerpt, missing_service
 from .workloads import pods_of, release_verdict, workload_verdict
 
 if TYPE_CHECKING:
@@ -128,8 +128,12 @@ def _unreachable(answer: Answer, service: str, namespace: str, release: str) -> 
     absent = missing_service(answer, namespace, service, release)
     if absent is not None:
         return absent
-    snippet = " ".join(answer.text[:120].split()) or "-"
-    params = {"service": service, "namespace": namespace, "status": answer.status, "body": snippet}
+    params = {
+        "service": service,
+        "namespace": namespace,
+        "status": answer.status,
+        "body": body_excerpt(answer),
+    }
     if answer.status in (502, 503, 504):
         return pending("cost.kubecost.proxy_unavailable", **params)
     return failed("cost.kubecost.proxy_error", **params)

@@ -16,7 +16,7 @@ from ..readers import MalformedAnswer
 from ..readers import loki as loki_answers
 from ..verdict import Verdict, failed, passed, pending
 from . import grafana
-from .http_answers import missing_service
+from .http_answers import body_excerpt, missing_service
 from .nodespread import every_node_verdict
 from .workloads import expected_release, pods_of, workload_verdict
 
@@ -209,8 +209,7 @@ def logs_flowing(lab: Lab) -> Verdict:
     if absent is not None:
         return absent
     if answer.status != 200:
-        snippet = answer.text.strip()[:80]
-        reason = phrase("http.status_body", status=answer.status, body=snippet)
+        reason = phrase("http.status_body", status=answer.status, body=body_excerpt(answer, 80))
         return failed("obs.loki.answer_bad", service=where, reason=reason)
     try:
         streams = loki_answers.read_streams(answer.text)
