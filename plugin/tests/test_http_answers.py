@@ -49,3 +49,7 @@ def test_body_excerpt_prefers_the_status_message() -> None:
     assert body_excerpt(Answer(502, "text/html", "<html>\n  bad gateway</html>")) == (
         "<html> bad gateway</html>"
     )
+    page = "<html><head><title>503 Service\n Temporarily Unavailable</title></head></html>"
+    assert body_excerpt(Answer(503, "text/html", page)) == (
+        "HTML: 503 Service Temporarily Unavailable"
+    )

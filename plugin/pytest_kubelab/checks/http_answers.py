@@ -10,6 +10,7 @@ when the Service is missing. Showing that JSON to a student says nothing; saying
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ..catalog import Phrase, phrase
@@ -17,6 +18,7 @@ from ..kubeapi import Answer
 from ..probes import NoAnswer
 from ..verdict import Verdict, failed
 
+_HTML_TITLE = re.compile(r"<title>\s*(.*?)\s*</title>", re.IGNORECASE | re.DOTALL)
 # probes.NoAnswer.reason texts that have a catalog phrase.
 _NO_ANSWER_KEYS = {
     "timed out": "probe.timed_out",
@@ -60,7 +62,8 @@ def body_excerpt(answer: Answer, limit: int = 120) -> str | Phrase:
     """What an error answer said, short: the API server's Status message, not its JSON.
 
     ``no endpoints available for service "x"`` (the proxy's 503 while no pod is ready)
-    is said in the message's language; another Status message is quoted as it is.
+    is said in the message's language; another Status message is quoted as it is, and
+    an HTML error page (an ingress or proxy in between) by its title.
     """
     status = _status_object(answer)
     message = status.get("message") if status is not None else None
@@ -68,6 +71,9 @@ def body_excerpt(answer: Answer, limit: int = 120) -> str | Phrase:
         if message.startswith("no endpoints available"):
             return phrase("proxy.no_endpoints")
         return " ".join(message.split())[:limit]
+    title = _HTML_TITLE.search(answer.text[:2000])
+    if title and title.group(1):
+        return "HTML: " + " ".join(title.group(1).split())[:limit]
     return " ".join(answer.text[:limit].split()) or "-"
 
 
