@@ -49,7 +49,7 @@ def test_not_ready_worker_fails_at_once_with_its_reason(run_lab: Callable[..., L
     assert run.outcomes()["obs.1.nodes"] == "passed"
     assert run.outcomes()["obs.1.nodes-ready"] == "failed"
     message = run.checkpoint("obs.1.nodes-ready")["message"]
-    assert "2/3" in message and "lab-cluster-worker2 (NodeStatusUnknown)" in message
+    assert "3개 중 2개만 Ready" in message and "lab-cluster-worker2 (NodeStatusUnknown)" in message
 
 
 def test_unreachable_api_server_one_failure_then_blocked(run_lab: Callable[..., LabRun]) -> None:
