@@ -7,7 +7,11 @@ that exists in one language only) would show a raw key or a literal ``{name}``.
 from __future__ import annotations
 
 import pytest
+from pytest_kubelab.allocation import AllocationError, summarise
 from pytest_kubelab.catalog import LANGUAGES, fill, joined, messages, phrase, placeholders, render
+from pytest_kubelab.podstatus import PodProblem
+from pytest_kubelab.readers import MalformedAnswer
+from pytest_kubelab.readers.prometheus import read_targets
 
 
 @pytest.mark.parametrize("key", sorted(messages()))
@@ -57,3 +61,18 @@ def test_rendering_is_lenient() -> None:
 
 def test_placeholders_leave_out_particle_tokens() -> None:
     assert placeholders("{port}{이/가} 열려 있고 {service}{을/를}") == {"port", "service"}
+
+
+def test_sentence_parts_built_in_code_are_said_in_korean() -> None:
+    crash = PodProblem("loki-promtail-x7k2m", "CrashLoopBackOff", 6, True)
+    assert crash.describe("ko") == "loki-promtail-x7k2m CrashLoopBackOff, 재시작 6회"
+    assert crash.describe("en") == "loki-promtail-x7k2m CrashLoopBackOff, 6 restarts"
+    unready = PodProblem("loki-0", "Running 0/1 Ready", 0, False, containers=(0, 1))
+    assert unready.describe("ko") == "loki-0 Running이지만 컨테이너 1개 중 0개만 Ready"
+    with pytest.raises(AllocationError) as caught:
+        summarise('{"code": 200}')
+    korean = caught.value.describe(lang="ko")
+    assert korean == "응답이 할당 API 형태가 아닙니다: $.data: 기대 할당 세트의 배열, 실제 없음"
+    with pytest.raises(MalformedAnswer) as bad:
+        read_targets("[]")
+    assert bad.value.phrase.render("ko") == "응답이 JSON 객체가 아님"
