@@ -105,7 +105,7 @@ _EXCEPTIONS = {
     "check": Final.VOWEL,  # 체크
     "hub": Final.VOWEL,  # 허브
 }
-_CLOSERS = "'\"`’”»>]}/.,:;!?*"
+_CLOSERS = "'\"`’”»>]}/.,:;!?*…"
 _VOWELS = "aeiouy"
 _NUMBER = re.compile(r"(\d[\d,]*)(\.\d+)?$")
 _UNIT = re.compile(r"(\d)(ms|m|s|Ki|Mi|Gi|%)$")

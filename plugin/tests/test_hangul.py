@@ -79,6 +79,7 @@ def test_spelled_reading_itself() -> None:
         ("Grafana(NodePort 30080)", "가", "를"),
         ("'kind-lab-cluster'", "가", "를"),
         ("`kubectl get pods`", "가", "를"),
+        ("kubecost-cost-analyzer-6…", "이", "을"),
         ("100m", "가", "를"),
         ("128Mi", "가", "를"),
         ("70%", "가", "를"),
