@@ -75,7 +75,7 @@ FAILURES: dict[str, tuple[set[str], set[str], tuple[str, ...]]] = {
     "cost-allocation-missing-ns": (
         {"cost.6.allocation-api"},
         set(),
-        ("lacks namespaces: development", "8 sets"),
+        ("lacks namespaces: development", "sets: 8"),
     ),
 }
 
