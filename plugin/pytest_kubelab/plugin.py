@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from . import diagnostics, distributed, gradefile, html_report, markers, terminal, timebox
-from .catalog import messages, render
-from .causes import summary_of
+from .assertions import assertion_message, is_assertion_failure
+from .catalog import CatalogError, add_lab_messages, messages, render
+from .causes import first_sentence, summary_of
 from .fixtures import lab, lab_access, lab_deadline, lab_settings  # noqa: F401
 from .grading import GradeBook, Result
 from .kubeconfig import resolve
@@ -34,7 +35,7 @@ from .session import (
     SPEC_KEY,
 )
 from .simulation import SimulationHandle, start_simulation
-from .spec import LabSpec, LabSpecError, find_spec_for, load_spec
+from .spec import Checkpoint, LabSpec, LabSpecError, find_spec_for, load_spec
 from .verdict import CheckpointFailed, Verdict
 
 SIM_KEY = pytest.StashKey[SimulationHandle]()
@@ -43,6 +44,9 @@ SIM_KEY = pytest.StashKey[SimulationHandle]()
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
     add_provision_options(parser)
+    from .watch import add_watch_options
+
+    add_watch_options(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -53,12 +57,22 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[GRADEBOOK_KEY] = GradeBook(settings.lang)
     gradefile.register(config, settings.grade_json)  # rewritten as checkpoints finish
     html_report.register(config)
+    from . import watch
+
+    watch.register(config)  # --lab-watch: re-grade until all pass (settings: no waiting)
     if _is_lab_run(config):
         terminal.quiet_pytest_sections(config)
+        _register_lab_markers(config)
+        markers.register_selected_steps(config)
     # -n N grades as a serial run does; the grade JSON's metadata.
     distributed.register(config, _is_lab_run)
+    lab_folders = [spec_path.parent for spec_path in _spec_paths_in_args(config)]
+    for folder in lab_folders:
+        _add_lab_messages(folder)
     if settings.sim is not None:
-        from .sim.scenario import available_scenarios
+        from .sim.scenario import available_scenarios, use_lab_folders
+
+        use_lab_folders(lab_folders)
 
         if settings.sim not in available_scenarios():
             raise pytest.UsageError(
@@ -87,19 +101,31 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def _is_lab_run(config: pytest.Config) -> bool:
-    if config.stash[SETTINGS_KEY].sim is not None:
-        return True
+    return config.stash[SETTINGS_KEY].sim is not None or bool(_spec_paths_in_args(config))
+
+
+def _spec_paths_in_args(config: pytest.Config) -> list[Path]:
+    """The ``lab.yaml`` files governing the paths on the command line (or testpaths)."""
+    found: list[Path] = []
     for arg in config.args:
         path = Path(str(arg).split("::")[0])
         if not path.exists():
             continue
-        if path.is_file() and find_spec_for(path.resolve()) is not None:
-            return True
-        if path.is_dir() and (
-            find_spec_for(path.resolve() / "x") is not None or any(path.glob("*/lab.yaml"))
-        ):
-            return True
-    return False
+        if path.is_file():
+            candidates = [find_spec_for(path.resolve())]
+        else:
+            candidates = [find_spec_for(path.resolve() / "x"), *sorted(path.glob("*/lab.yaml"))]
+        found.extend(c.resolve() for c in candidates if c is not None and c.resolve() not in found)
+    return found
+
+
+def _register_lab_markers(config: pytest.Config) -> None:
+    # For ``pytest --markers`` and -m before collection; collection registers the rest.
+    for spec_path in _spec_paths_in_args(config):
+        try:
+            markers.register_lab(config, load_spec(spec_path))
+        except LabSpecError as exc:
+            raise pytest.UsageError(str(exc)) from None
 
 
 def pytest_report_header(config: pytest.Config) -> list[str] | None:
@@ -128,15 +154,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if checkpoint_id is None:
             continue
         spec = _spec_for(item)
-        checkpoint = spec.checkpoint(checkpoint_id)
+        markers.register_lab(config, spec)
+        checkpoint = _checkpoint_of(item, spec, checkpoint_id)
         item.stash[SPEC_KEY] = spec
         item.stash[CHECKPOINT_KEY] = checkpoint
         item.add_marker(f"step{checkpoint.step}")
-        if spec.name in markers.LAB_MARKERS:
-            item.add_marker(spec.name)
-        # The labs run in the order the lab text presents them, then any other lab.
-        known = list(markers.LAB_MARKERS)
-        spec_order.setdefault(spec.path, known.index(spec.name) if spec.name in known else 99)
+        item.add_marker(spec.name)
+        # The labs run in their lab.yaml ``order``, then by name.
+        spec_order.setdefault(spec.path, spec.order)
         lab_items.append(item)
     if not lab_items:
         return
@@ -147,6 +172,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             lab_items,
             key=lambda i: (
                 spec_order[i.stash[SPEC_KEY].path],
+                i.stash[SPEC_KEY].name,
                 i.stash[CHECKPOINT_KEY].step,
                 i.stash[CHECKPOINT_KEY].order,
             ),
@@ -183,6 +209,39 @@ def _spec_for(item: pytest.Item) -> LabSpec:
         raise pytest.UsageError(str(exc)) from None
 
 
+def _checkpoint_of(item: pytest.Item, spec: LabSpec, checkpoint_id: str) -> Checkpoint:
+    try:
+        return spec.checkpoint(checkpoint_id)
+    except LabSpecError:
+        # One line naming both sides, so the author sees at once which one to fix.
+        raise pytest.UsageError(
+            f"{item.nodeid}: checkpoint({checkpoint_id!r}) is not a checkpoint of {spec.path} "
+            f"(its ids: {', '.join(c.id for c in spec.checkpoints)})"
+        ) from None
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> None:
+    # A lab's step and lab-name markers must exist before pytest imports its test
+    # modules, so that ``@pytest.mark.step3`` passes --strict-markers there too.
+    if file_path.suffix != ".py":
+        return
+    spec_path = find_spec_for(file_path)
+    if spec_path is not None:
+        try:
+            markers.register_lab(parent.config, load_spec(spec_path))
+        except LabSpecError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        _add_lab_messages(spec_path.parent)
+
+
+def _add_lab_messages(folder: Path) -> None:
+    # A lab's own message keys (messages.yaml beside its lab.yaml), on top of the package's.
+    try:
+        add_lab_messages(folder)
+    except CatalogError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     checkpoint = item.stash.get(CHECKPOINT_KEY, None)
     if checkpoint is None:
@@ -210,6 +269,9 @@ def pytest_runtest_makereport(
     book = item.config.stash[GRADEBOOK_KEY]
     lang = book.lang
     hint = checkpoint.hint_in(lang)
+    # pytest heads a failure's section with the location's last part: the checkpoint, not
+    # the test function's name (four labs' tests are all called test_release).
+    report.location = (report.location[0], report.location[1], headline(checkpoint, lang))
     result: Result | None = None
     if report.when == "call" and report.passed:
         verdict = item.stash.get(VERDICT_KEY, None)
@@ -233,6 +295,10 @@ def pytest_runtest_makereport(
             found = diagnostics.for_failure(item, call.excinfo.value.verdict, lang)
             if found is not None:
                 report.longrepr += f"\n\n=== {render('diag.section', lang)} ===\n{found.as_text()}"
+        elif is_assertion_failure(call.excinfo.value):
+            # An instructor's plain assert: the student's failure, with the author's words.
+            message = redact(assertion_message(call.excinfo.value))
+            result = Result(checkpoint, "failed", message, hint, summary=first_sentence(message))
         else:
             error = redact(f"{call.excinfo.typename}: {call.excinfo.value}")
             result = Result(checkpoint, "error", render("grader.error", lang, error=error), hint)
@@ -252,6 +318,11 @@ def pytest_runtest_makereport(
             ]
         )
     return report
+
+
+def headline(checkpoint: Checkpoint, lang: str) -> str:
+    """``obs.3.promtail — Promtail DaemonSet …``: how a checkpoint is named in pytest's output."""
+    return f"{checkpoint.id} — {checkpoint.title_in(lang)}"
 
 
 def _details(verdict: Verdict | None) -> tuple[str, ...]:

@@ -18,14 +18,10 @@ from ..readers import MalformedAnswer
 from ..readers import jaeger as jaeger_answers
 from ..verdict import Verdict, failed, passed, pending
 from .http_answers import no_answer_reason
-from .workloads import expected_release, workload_verdict
+from .workloads import workload_verdict
 
 if TYPE_CHECKING:
     from ..lab import Lab
-
-
-def release(lab: Lab) -> Verdict:
-    return expected_release(lab, "jaeger")
 
 
 def layout(deployment: Mapping[str, Any]) -> str:

@@ -18,7 +18,7 @@ from ..verdict import Verdict, failed, passed, pending
 from . import grafana
 from .http_answers import body_excerpt, missing_service
 from .nodespread import every_node_verdict
-from .workloads import expected_release, pods_of, workload_verdict
+from .workloads import pods_of, workload_verdict
 
 if TYPE_CHECKING:
     from ..lab import Lab
@@ -28,10 +28,6 @@ INOTIFY_LOG = "too many open files"
 # What promtail ("error sending batch") and Alloy ("final error sending batch") log when
 # every push to Loki fails; retrying forever cannot fix a wrong URL.
 PUSH_ERRORS = ("error sending batch",)
-
-
-def release(lab: Lab) -> Verdict:
-    return expected_release(lab, "loki")
 
 
 def loki_ready(lab: Lab) -> Verdict:

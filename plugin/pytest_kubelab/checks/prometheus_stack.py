@@ -15,14 +15,10 @@ from . import grafana
 from .http_answers import missing_service, no_answer_reason
 from .nodehealth import down_nodes, instance_host
 from .nodespread import every_node_verdict
-from .workloads import expected_release, workload_verdict
+from .workloads import workload_verdict
 
 if TYPE_CHECKING:
     from ..lab import Lab
-
-
-def release(lab: Lab) -> Verdict:
-    return expected_release(lab, "prometheus_stack")
 
 
 def workloads(lab: Lab) -> Verdict:
