@@ -11,6 +11,8 @@ adds nothing. If every set has null for a field, the field stays unknown
 
 Nothing here raises on malformed input except :class:`AllocationError`; the
 shape is checked with the JSON Schema kept in ``schemas/allocation.schema.json``.
+Its explanation is a catalog phrase (``alloc.*``), so a Korean message says it in
+Korean; :meth:`AllocationError.describe` gives it in one language as text.
 """
 
 from __future__ import annotations
@@ -25,9 +27,18 @@ from typing import Any
 
 import jsonschema
 
+from .catalog import Joined, Phrase, joined, phrase
+
 COST_FIELDS = ("cpuCost", "ramCost", "totalCost")
 # What a missing required field should have been, for messages (the schema has the rest).
-_REQUIRED_TYPES = {"code": "integer (200)", "data": "array of allocation sets", "name": "string"}
+_REQUIRED_TYPES = {
+    "code": phrase("alloc.want.code"),
+    "data": phrase("alloc.want.data"),
+    "name": phrase("json.type.string"),
+}
+_NUMBER_OR_NULL = phrase("alloc.want.number")
+_MISSING = phrase("alloc.got.missing")
+Text = str | Phrase | Joined  # a part of a message: plain, or rendered in the message's language
 # Fields the lab's (outdated) example uses instead of the real ones.
 RENAMED_FIELDS = {"memoryCost": "ramCost"}
 
@@ -37,26 +48,35 @@ class Mismatch:
     """One place where the answer differs from the schema: JSON path, expected, seen."""
 
     path: str
-    expected: str
-    got: str
+    expected: Text
+    got: Text
 
-    def describe(self) -> str:
-        return f"{self.path}: expected {self.expected}, got {self.got}"
+    def phrase(self) -> Phrase:
+        return phrase("alloc.mismatch", path=self.path, expected=self.expected, got=self.got)
+
+    def describe(self, lang: str = "en") -> str:
+        return self.phrase().render(lang)
 
 
 class AllocationError(ValueError):
     """The answer is not a usable allocation payload; ``mismatches`` say where and why."""
 
-    def __init__(self, summary: str, mismatches: tuple[Mismatch, ...] = ()) -> None:
-        super().__init__(summary)
+    def __init__(self, summary: Phrase, mismatches: tuple[Mismatch, ...] = ()) -> None:
+        super().__init__(summary.render("en"))
         self.summary = summary
         self.mismatches = mismatches
 
-    def describe(self, limit: int = 3) -> str:
-        shown = "; ".join(m.describe() for m in self.mismatches[:limit])
+    def phrase(self, limit: int = 3) -> Phrase:
+        """The summary and the first ``limit`` mismatches, in the message's language."""
+        shown: list[Phrase] = [m.phrase() for m in self.mismatches[:limit]]
         if len(self.mismatches) > limit:
-            shown += f"; +{len(self.mismatches) - limit} more"
-        return f"{self.summary}: {shown}" if shown else self.summary
+            shown.append(phrase("list.more", count=len(self.mismatches) - limit))
+        if not shown:
+            return self.summary
+        return phrase("detail.labelled", label=self.summary, text=joined(shown, "; "))
+
+    def describe(self, limit: int = 3, lang: str = "en") -> str:
+        return self.phrase(limit).render(lang)
 
 
 @dataclass(frozen=True)
@@ -87,30 +107,39 @@ def _validator() -> jsonschema.protocols.Validator:
     return validator
 
 
-def _type_name(value: Any) -> str:
+def _json_type(name: str) -> Text:
+    """A JSON Schema type name (``object``, ``number``…) in the message's language."""
+    known = ("null", "boolean", "number", "integer", "string", "array", "object")
+    return phrase(f"json.type.{name}") if name in known else name
+
+
+def _type_name(value: Any) -> Text:
     if value is None:
-        return "null"
+        return _json_type("null")
     if isinstance(value, bool):
-        return "boolean"
+        return _json_type("boolean")
     if isinstance(value, float) and not math.isfinite(value):
-        return "a non-finite number"
+        return phrase("alloc.got.non_finite")
     if isinstance(value, (int, float)):
-        return "number"
+        return _json_type("number")
     if isinstance(value, str):
-        return "string " + json.dumps(value[:40], ensure_ascii=False)
+        return phrase("alloc.got.string", value=json.dumps(value[:40], ensure_ascii=False))
     if isinstance(value, list):
-        return "array"
+        return _json_type("array")
     if isinstance(value, dict):
-        return "object"
+        return _json_type("object")
     return type(value).__name__
 
 
-def _expected(error: jsonschema.ValidationError) -> str:
+def _expected(error: jsonschema.ValidationError) -> Text:
     if error.validator == "type":
         wanted = error.validator_value
-        return " or ".join(wanted) if isinstance(wanted, list) else str(wanted)
+        if isinstance(wanted, list):
+            return joined((_json_type(str(w)) for w in wanted), phrase("word.or"))
+        return _json_type(str(wanted))
     if error.validator == "required":
-        return "field " + (error.message.split("'")[1] if "'" in error.message else "?")
+        name = error.message.split("'")[1] if "'" in error.message else "?"
+        return phrase("alloc.want.field", field=name)
     return f"{error.validator} {error.validator_value!r}"[:80]
 
 
@@ -120,11 +149,11 @@ def _mismatch(error: jsonschema.ValidationError) -> Mismatch:
         missing = error.message.split("'")[1] if "'" in error.message else "?"
         instance = error.instance if isinstance(error.instance, dict) else {}
         renamed = [old for old, new in RENAMED_FIELDS.items() if new == missing and old in instance]
-        got = f"{renamed[0]} (renamed field)" if renamed else "missing"
-        return Mismatch(f"{path}.{missing}", _REQUIRED_TYPES.get(missing, "number (or null)"), got)
+        got = phrase("alloc.got.renamed", field=renamed[0]) if renamed else _MISSING
+        return Mismatch(f"{path}.{missing}", _REQUIRED_TYPES.get(missing, _NUMBER_OR_NULL), got)
     if error.validator == "type" and path.count(".") == 2 and isinstance(error.instance, str):
         # $.data[0].name = "production": the lab's flat example, not a map keyed by name.
-        return Mismatch(path, "an allocation object keyed by its name", _type_name(error.instance))
+        return Mismatch(path, phrase("alloc.want.keyed_object"), _type_name(error.instance))
     return Mismatch(path, _expected(error), _type_name(error.instance))
 
 
@@ -139,7 +168,7 @@ def parse(text: str) -> Any:
     except (ValueError, RecursionError) as exc:
         snippet = " ".join(str(text)[:60].split())
         raise AllocationError(
-            f"the answer is not JSON ({exc.__class__.__name__}: {snippet!r})"
+            phrase("alloc.not_json", error=exc.__class__.__name__, snippet=repr(snippet))
         ) from None
 
 
@@ -152,8 +181,8 @@ def _flat_shape(payload: Any) -> tuple[Mismatch, ...]:
     found = [
         Mismatch(
             "$.data[0]",
-            'a set keyed by allocation name, e.g. {"production": {...}}',
-            f"one flat allocation (name {json.dumps(first['name'][:40], ensure_ascii=False)})",
+            phrase("alloc.want.keyed_set"),
+            phrase("alloc.got.flat", name=json.dumps(first["name"][:40], ensure_ascii=False)),
         )
     ]
     for old, new in RENAMED_FIELDS.items():
@@ -166,18 +195,18 @@ def check_shape(payload: Any) -> None:
     """Raise :class:`AllocationError` when ``payload`` does not have the real answer's shape."""
     flat = _flat_shape(payload)
     if flat:
-        raise AllocationError("the answer has the lab's outdated flat shape", flat)
+        raise AllocationError(phrase("alloc.flat_shape"), flat)
     code = payload.get("code") if isinstance(payload, dict) else None
     if isinstance(code, int) and not isinstance(code, bool) and code != 200:
         message = payload.get("message")
-        raise AllocationError(f"code {code}: {str(message or '')[:200]}")
+        raise AllocationError(phrase("alloc.code", code=code, message=str(message or "")[:200]))
     try:
         errors = sorted(_validator().iter_errors(payload), key=lambda e: list(e.absolute_path))
         mismatches = tuple(_mismatch(e) for e in errors)
     except RecursionError:
-        raise AllocationError("the answer is nested too deeply") from None
+        raise AllocationError(phrase("alloc.too_deep")) from None
     if mismatches:
-        raise AllocationError("the answer does not have the allocation shape", mismatches)
+        raise AllocationError(phrase("alloc.not_shape"), mismatches)
 
 
 def _number(value: Any, path: str) -> float | None:
@@ -188,8 +217,8 @@ def _number(value: Any, path: str) -> float | None:
     except (TypeError, ValueError, OverflowError):
         number = math.nan
     if not math.isfinite(number):
-        got = "a number too large" if isinstance(value, int) else _type_name(value)
-        raise AllocationError("a cost is not a number", (Mismatch(path, "number (or null)", got),))
+        got = phrase("alloc.got.too_large") if isinstance(value, int) else _type_name(value)
+        raise AllocationError(phrase("alloc.not_number"), (Mismatch(path, _NUMBER_OR_NULL, got),))
     return number
 
 

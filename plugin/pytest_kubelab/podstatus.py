@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .catalog import Phrase, phrase
 from .cluster import name_of
 
 # Waiting cannot fix these: the pod spec itself must change.
@@ -28,19 +29,33 @@ CRASHLOOP_FATAL_RESTARTS = 3
 
 @dataclass(frozen=True)
 class PodProblem:
-    """Why a pod is not ready: ``reason`` as kubectl shows it, plus whether it is terminal."""
+    """Why a pod is not ready: ``reason`` as kubectl shows it, plus whether it is terminal.
+
+    ``containers`` is (ready, all) for a Running pod whose containers are not all
+    Ready, so the reason can be said in words rather than as ``Running 1/2 Ready``.
+    """
 
     pod: str
     reason: str
     restarts: int
     terminal: bool
     message: str = ""
+    containers: tuple[int, int] | None = None
 
-    def describe(self) -> str:
-        text = f"{self.pod} {self.reason}"
+    def phrase(self) -> Phrase:
+        """``loki-promtail-x7k2m CrashLoopBackOff, 6 restarts``, in the message's language."""
+        reason: str | Phrase = self.reason
+        if self.containers is not None:
+            ready, total = self.containers
+            reason = phrase("pod.running_not_ready", ready=ready, total=total)
         if self.restarts:
-            text += f", {self.restarts} restarts"
-        return text
+            return phrase(
+                "pod.problem_restarts", pod=self.pod, reason=reason, restarts=self.restarts
+            )
+        return phrase("pod.problem", pod=self.pod, reason=reason)
+
+    def describe(self, lang: str = "en") -> str:
+        return self.phrase().render(lang)
 
 
 def _entries(value: Any) -> list[dict[str, Any]]:
@@ -100,7 +115,9 @@ def problem(pod: Mapping[str, Any], events: Sequence[Mapping[str, Any]] = ()) ->
     if status.get("phase") in ("Failed", "Succeeded"):
         return PodProblem(name, str(status.get("reason") or status.get("phase")), 0, True)
     ready, total = ready_counts(pod)
-    return PodProblem(name, f"Running {ready}/{total} Ready", restarts(pod), False)
+    return PodProblem(
+        name, f"Running {ready}/{total} Ready", restarts(pod), False, containers=(ready, total)
+    )
 
 
 def _pending_problem(pod: Mapping[str, Any], events: Iterable[Mapping[str, Any]]) -> PodProblem:

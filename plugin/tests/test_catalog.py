@@ -6,16 +6,12 @@ that exists in one language only) would show a raw key or a literal ``{name}``.
 
 from __future__ import annotations
 
-import string
-
 import pytest
-from pytest_kubelab.catalog import LANGUAGES, messages, render
-
-FORMATTER = string.Formatter()
-
-
-def _placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in FORMATTER.parse(template) if name}
+from pytest_kubelab.allocation import AllocationError, summarise
+from pytest_kubelab.catalog import LANGUAGES, fill, joined, messages, phrase, placeholders, render
+from pytest_kubelab.podstatus import PodProblem
+from pytest_kubelab.readers import MalformedAnswer
+from pytest_kubelab.readers.prometheus import read_targets
 
 
 @pytest.mark.parametrize("key", sorted(messages()))
@@ -25,7 +21,7 @@ def test_key_exists_in_every_language(key: str) -> None:
     for lang in LANGUAGES:
         assert isinstance(texts[lang], str), f"{key}.{lang} is not text"
         assert texts[lang].strip(), f"{key}.{lang} is empty"
-    assert _placeholders(texts["ko"]) == _placeholders(texts["en"]), key
+    assert placeholders(texts["ko"]) == placeholders(texts["en"]), key
 
 
 def test_report_keys_render_in_both_languages() -> None:
@@ -33,3 +29,50 @@ def test_report_keys_render_in_both_languages() -> None:
     english = render("report.score", "en")
     assert korean != english
     assert english == "Score"
+
+
+def test_particles_follow_the_rendered_value() -> None:
+    assert render("obs.demo.namespace_missing", "ko", namespace="web-app").startswith(
+        "네임스페이스 web-app이 없습니다"
+    )
+    assert render("obs.demo.namespace_missing", "ko", namespace="demo").startswith(
+        "네임스페이스 demo가 없습니다"
+    )
+
+
+def test_a_phrase_parameter_is_rendered_in_the_outer_language() -> None:
+    problems = joined([phrase("diff.wrong", field="minReplicas", seen=1, want=2)], "; ")
+    korean = render("cost.hpa.spec_wrong", "ko", hpa="production/web-app-hpa", problems=problems)
+    english = render("cost.hpa.spec_wrong", "en", hpa="production/web-app-hpa", problems=problems)
+    assert "minReplicas: 1 (필요: 2)" in korean
+    assert "minReplicas: 1 (want 2)" in english
+
+
+def test_rendering_is_lenient() -> None:
+    # An unknown placeholder stays visible, with its format spec, instead of crashing.
+    assert fill("{missing:.1f} 초", "ko", {}) == "{missing:.1f} 초"
+    # A spec that does not fit the value falls back to the plain value.
+    assert fill("{seconds:.1f}초", "ko", {"seconds": "many"}) == "many초"
+    # A malformed template is shown as it is.
+    assert fill("{unclosed", "ko", {"unclosed": 1}) == "{unclosed"
+    # An unknown key shows the key and its parameters.
+    assert render("no.such.key", "ko", port=30080) == "[no.such.key] port=30080"
+
+
+def test_placeholders_leave_out_particle_tokens() -> None:
+    assert placeholders("{port}{이/가} 열려 있고 {service}{을/를}") == {"port", "service"}
+
+
+def test_sentence_parts_built_in_code_are_said_in_korean() -> None:
+    crash = PodProblem("loki-promtail-x7k2m", "CrashLoopBackOff", 6, True)
+    assert crash.describe("ko") == "loki-promtail-x7k2m CrashLoopBackOff, 재시작 6회"
+    assert crash.describe("en") == "loki-promtail-x7k2m CrashLoopBackOff, 6 restarts"
+    unready = PodProblem("loki-0", "Running 0/1 Ready", 0, False, containers=(0, 1))
+    assert unready.describe("ko") == "loki-0 Running이지만 컨테이너 1개 중 0개만 Ready"
+    with pytest.raises(AllocationError) as caught:
+        summarise('{"code": 200}')
+    korean = caught.value.describe(lang="ko")
+    assert korean == "응답이 할당 API 형태가 아닙니다: $.data: 기대 할당 세트의 배열, 실제 없음"
+    with pytest.raises(MalformedAnswer) as bad:
+        read_targets("[]")
+    assert bad.value.phrase.render("ko") == "응답이 JSON 객체가 아님"

@@ -65,7 +65,7 @@ def test_unreachable_api_ends_fast_with_one_clear_reason(run_lab: Callable[..., 
     assert others, outcomes
     assert set(others.values()) == {"skipped"}, outcomes
     for cid in others:
-        assert "blocked by" in run.checkpoint(cid)["message"]
+        assert "아직 통과하지 못해 건너뜀" in run.checkpoint(cid)["message"]
 
 
 def test_forbidden_secrets_fail_only_secret_readers(run_lab: Callable[..., LabRun]) -> None:

@@ -75,7 +75,7 @@ FAILURES: dict[str, tuple[set[str], set[str], tuple[str, ...]]] = {
     "cost-allocation-missing-ns": (
         {"cost.6.allocation-api"},
         set(),
-        ("lacks namespaces: development", "8 sets"),
+        ("lacks namespaces: development", "sets: 8"),
     ),
 }
 
@@ -85,7 +85,7 @@ PASS_MESSAGES = {
     "complete": {
         "cost.3.workloads": ("containers 4/4", "cost-analyzer-2.8.7"),
         "cost.4.pods-running": ("web-app 2/2", "api-server 1/1"),
-        "cost.6.allocation-api": ("8 daily sets", "production: cpuCost $0.0640"),
+        "cost.6.allocation-api": ("daily sets (8)", "production: cpuCost $0.0640"),
         "cost.6.rightsizing": ("production/web-app | 200m/256Mi | 1m/3Mi | 10m/20Mi | 20m/40Mi",),
     },
     "cost-variations": {

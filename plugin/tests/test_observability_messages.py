@@ -4,13 +4,12 @@ and both languages take the same placeholders (so no translation drops a name or
 from __future__ import annotations
 
 import re
-import string
 from importlib import resources
 from pathlib import Path
 
 import pytest
 import yaml
-from pytest_kubelab.catalog import messages
+from pytest_kubelab.catalog import messages, placeholders
 
 PACKAGE = Path(str(resources.files("pytest_kubelab")))
 CHECKS = ["prometheus_stack", "loki_stack", "jaeger", "demo_app", "grafana", "nodespread"]
@@ -18,7 +17,7 @@ OWN = yaml.safe_load((PACKAGE / "messages" / "observability.yaml").read_text(enc
 
 
 def _placeholders(template: str) -> set[str]:
-    return {field for _, field, _, _ in string.Formatter().parse(template) if field}
+    return placeholders(template)  # particle tokens such as {이/가} are not parameters
 
 
 @pytest.mark.parametrize("key", sorted(OWN))

@@ -91,7 +91,7 @@ def test_failed_need_blocks_dependents_only(mini_lab: pytest.Pytester) -> None:
     outcomes = {c["id"]: c["outcome"] for c in grade["checkpoints"]}  # type: ignore[index]
     assert outcomes == {"m.1.a": "passed", "m.1.b": "failed", "m.2.c": "skipped", "m.2.d": "passed"}
     blocked = next(c for c in grade["checkpoints"] if c["id"] == "m.2.c")  # type: ignore[index]
-    assert "blocked by m.1.b: 나" in blocked["message"]
+    assert "선행 체크포인트 m.1.b(나)를 아직 통과하지 못해 건너뜀" in blocked["message"]
     # The blocked checkpoint does not fail with a second copy of the first error.
     assert "FAILED minilab/test_mini.py::test_c" not in result.stdout.str()
 

@@ -49,7 +49,7 @@ def test_not_ready_worker_fails_at_once_with_its_reason(run_lab: Callable[..., L
     assert run.outcomes()["obs.1.nodes"] == "passed"
     assert run.outcomes()["obs.1.nodes-ready"] == "failed"
     message = run.checkpoint("obs.1.nodes-ready")["message"]
-    assert "2/3" in message and "lab-cluster-worker2 (NodeStatusUnknown)" in message
+    assert "3개 중 2개만 Ready" in message and "lab-cluster-worker2 (NodeStatusUnknown)" in message
 
 
 def test_unreachable_api_server_one_failure_then_blocked(run_lab: Callable[..., LabRun]) -> None:
@@ -68,9 +68,8 @@ def test_unreachable_api_server_one_failure_then_blocked(run_lab: Callable[..., 
 def test_english_messages_on_request(run_lab: Callable[..., LabRun]) -> None:
     run = run_lab("two-nodes", "-m", "step1", "--lab-lang", "en", labs=("lab1_observability",))
     message = run.checkpoint("obs.1.nodes")["message"]
-    assert "Expected 1 control-plane and 2 workers, but found 1 control-plane and 1 workers" in (
-        message
-    )
+    assert "control-plane nodes: 1 and worker nodes: 2, but found" in message
+    assert "control-plane nodes: 1 and worker nodes: 1 (" in message
     assert (
         run.checkpoint("obs.1.nodes")["title"]
         == "New cluster created (1 control-plane + 2 workers)"

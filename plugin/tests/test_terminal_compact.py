@@ -44,7 +44,7 @@ def test_each_failure_is_said_once_with_its_id_and_title(run_lab: Runner) -> Non
 def test_blocked_checkpoints_fold_into_one_line_per_cause(run_lab: Runner) -> None:
     run = run_lab("api-unreachable", "--lab-lang", "en", labs=("lab1_observability",))
     text = run.result.stdout.str()
-    assert "21 checkpoints could not be judged because of it: obs.1.nodes, " in text
+    assert "Checkpoints that could not be judged because of it (21): obs.1.nodes, " in text
     assert text.count("blocked by") == 0, text
 
 

@@ -12,9 +12,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .. import allocation
+from ..catalog import render
 from ..kubeapi import KubeApiError
 from ..quantity import format_cpu, format_memory, parse_quantity
 from ..verdict import Verdict, failed, passed, pending, with_details
+from .http_answers import body_excerpt, missing_service
 from .metrics_server import Usage, deployment_pods_usage
 
 if TYPE_CHECKING:
@@ -36,13 +38,16 @@ def allocation_api(lab: Lab) -> Verdict:
     path, query = want["allocation"]["path"], _query(want["allocation"]["query"])
     url = f"{service}{path}?" + "&".join(f"{k}={v}" for k, v in query)
     answer = lab.cluster.proxy(namespace, service, path, query)
+    absent = missing_service(answer, namespace, service, want["release"])
+    if absent is not None:
+        return absent
     if answer.status != 200:
         kind = "HTML" if "html" in answer.content_type.lower() else answer.content_type or "-"
         params = {
             "url": url,
             "status": answer.status,
             "kind": kind,
-            "body": " ".join(answer.text[:100].split()) or "-",
+            "body": body_excerpt(answer, 100),
         }
         if answer.status in (502, 503, 504):
             return pending("cost.allocation_unavailable", **params)
@@ -50,7 +55,7 @@ def allocation_api(lab: Lab) -> Verdict:
     try:
         costs, sets = allocation.summarise(answer.text)
     except allocation.AllocationError as exc:
-        return failed("cost.allocation_shape", url=url, problem=exc.describe())
+        return failed("cost.allocation_shape", url=url, problem=exc.phrase())
     wanted = [app["namespace"] for app in lab.expected["apps"]]
     seen = ", ".join(sorted(costs)) or "-"
     missing = [ns for ns in wanted if ns not in costs]
@@ -124,8 +129,7 @@ def rightsizing(lab: Lab) -> Verdict:
         parse_quantity(str(factors["min_request"]["memory"])),
     )
     recommendations = _kubecost_recommendations(lab)
-    header = "DEPLOYMENT | REQUEST cpu/mem | USAGE avg/pod | SUGGESTED request | limit | KUBECOST"
-    rows = [header]
+    rows = [render("cost.rightsizing.header", lab.settings.lang)]
     missing = []
     for app in lab.expected["apps"]:
         namespace, name = app["namespace"], app["deployment"]

@@ -7,11 +7,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import probes
+from ..catalog import Phrase, joined, phrase
 from ..cluster import labels_of, name_of
 from ..expect import normal_image, ready_endpoints
 from ..podstatus import is_ready
 from ..quantity import same_quantity
 from ..verdict import Subject, Verdict, about, failed, passed, pending
+from .http_answers import no_answer_reason
 from .workloads import describe_problems, pod_problems, pods_of, workload_verdict
 
 if TYPE_CHECKING:
@@ -25,7 +27,7 @@ def namespace(lab: Lab) -> Verdict:
     return passed("obs.demo.namespace_ok", namespace=name)
 
 
-def _spec_mismatches(deployment: Mapping[str, Any], conf: Mapping[str, Any]) -> list[str]:
+def _spec_mismatches(deployment: Mapping[str, Any], conf: Mapping[str, Any]) -> list[Phrase]:
     spec = deployment.get("spec") or {}
     containers = ((spec.get("template") or {}).get("spec") or {}).get("containers") or []
     wanted_image = conf["container_image"]
@@ -33,16 +35,21 @@ def _spec_mismatches(deployment: Mapping[str, Any], conf: Mapping[str, Any]) -> 
     problems = []
     replicas = spec.get("replicas", 1)
     if replicas != conf["replicas"]:
-        problems.append(f"replicas {replicas} ≠ {conf['replicas']}")
+        problems.append(
+            phrase("diff.wrong", field="replicas", seen=replicas, want=conf["replicas"])
+        )
     if not app:
         images = ", ".join(str(c.get("image", "?")) for c in containers) or "-"
-        problems.append(f"image {images} ≠ {wanted_image}")
+        problems.append(phrase("diff.wrong", field="image", seen=images, want=wanted_image))
         return problems
     requests = (app[0].get("resources") or {}).get("requests") or {}
     for resource, wanted in conf["requests"].items():
         seen = requests.get(resource)
-        if seen is None or not same_quantity(str(seen), str(wanted)):
-            problems.append(f"requests.{resource} {seen if seen is not None else '-'} ≠ {wanted}")
+        field = f"requests.{resource}"
+        if seen is None:
+            problems.append(phrase("diff.missing", field=field, want=wanted))
+        elif not same_quantity(str(seen), str(wanted)):
+            problems.append(phrase("diff.wrong", field=field, seen=seen, want=wanted))
     return problems
 
 
@@ -65,7 +72,7 @@ def web_app(lab: Lab) -> Verdict:
             failed(
                 "obs.demo.spec_wrong",
                 workload=where,
-                mismatches="; ".join(mismatches),
+                mismatches=joined(mismatches, "; "),
                 pods=problems or "-",
             ),
             Subject(ns, dict(selector) if selector else None),
@@ -134,7 +141,7 @@ def web_reachable(lab: Lab) -> Verdict:
         return failed(
             "obs.nodeport.no_answer",
             port=port,
-            reason=answer.reason,
+            reason=no_answer_reason(answer),
             service=f"Service {conf['namespace']}/{conf['service']}",
         )
     if answer.status == 200 and conf["welcome"] in answer.text:

@@ -16,6 +16,7 @@ from ..kubeapi import Answer
 from ..readers import MalformedAnswer
 from ..readers import grafana as answers
 from ..verdict import Verdict, failed, pending
+from .http_answers import no_answer_reason
 
 if TYPE_CHECKING:
     from ..lab import Lab
@@ -71,7 +72,9 @@ def get(
 
 def _gone(lab: Lab, answer: probes.NoAnswer) -> Verdict:
     return pending(
-        "obs.grafana.gone", port=lab.expected["grafana"]["node_port"], reason=answer.reason
+        "obs.grafana.gone",
+        port=lab.expected["grafana"]["node_port"],
+        reason=no_answer_reason(answer),
     )
 
 
@@ -84,7 +87,10 @@ def datasources(lab: Lab, creds: Credentials) -> list[answers.Datasource] | Verd
         return answers.read_datasources(answer.text)
     except MalformedAnswer as exc:
         return failed(
-            "obs.grafana.api_bad", path="/api/datasources", status=answer.status, reason=str(exc)
+            "obs.grafana.api_bad",
+            path="/api/datasources",
+            status=answer.status,
+            reason=exc.phrase,
         )
 
 
@@ -96,7 +102,7 @@ def datasource_health(lab: Lab, creds: Credentials, source: answers.Datasource) 
     try:
         healthy, message = answers.read_datasource_health(answer.text)
     except MalformedAnswer as exc:
-        healthy, message = False, str(exc)
+        return failed("obs.grafana.datasource_unhealthy", name=source.name, reason=exc.phrase)
     if healthy:
         return message or "ok"
     return failed("obs.grafana.datasource_unhealthy", name=source.name, reason=message or "-")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..catalog import Phrase, joined, phrase
 from ..cluster import Obj
 from ..verdict import Verdict, failed, first_problem, passed, pending
 from .metrics_server import metrics_api_available
@@ -38,7 +39,7 @@ def _policies(rules: Mapping[str, Any]) -> list[tuple[Any, Any, Any]]:
     ]
 
 
-def _behavior_problems(want: Mapping[str, Any], seen: Mapping[str, Any]) -> list[str]:
+def _behavior_problems(want: Mapping[str, Any], seen: Mapping[str, Any]) -> list[Phrase]:
     problems = []
     for direction, rules in want.items():
         actual = seen.get(direction) or {}
@@ -47,34 +48,45 @@ def _behavior_problems(want: Mapping[str, Any], seen: Mapping[str, Any]) -> list
             actual.get("stabilizationWindowSeconds"),
         )
         if actual_window != window:
-            problems.append(
-                f"behavior.{direction}.stabilizationWindowSeconds: {actual_window} (want {window})"
-            )
+            field = f"behavior.{direction}.stabilizationWindowSeconds"
+            problems.append(phrase("diff.wrong", field=field, seen=actual_window, want=window))
         if _policies(actual) != _policies(rules):
-            shown = ", ".join(f"{t} {v}/{p}s" for t, v, p in _policies(actual)) or "none"
+            shown = ", ".join(f"{t} {v}/{p}s" for t, v, p in _policies(actual))
             wanted = ", ".join(f"{t} {v}/{p}s" for t, v, p in _policies(rules))
-            problems.append(f"behavior.{direction}.policies: {shown} (want {wanted})")
+            problems.append(
+                phrase(
+                    "diff.wrong",
+                    field=f"behavior.{direction}.policies",
+                    seen=shown or phrase("value.none"),
+                    want=wanted,
+                )
+            )
     return problems
 
 
-def spec_problems(hpa: Obj, want: Mapping[str, Any]) -> list[str]:
+def spec_problems(hpa: Obj, want: Mapping[str, Any]) -> list[Phrase]:
     """Every field of the HPA spec that differs from the lab's manifest."""
     spec = hpa.get("spec") or {}
-    problems = []
+    problems: list[Phrase] = []
     ref = spec.get("scaleTargetRef") or {}
     if ref.get("kind") != "Deployment" or ref.get("name") != want["target"]:
         seen = f"{ref.get('kind')}/{ref.get('name')}"
-        problems.append(f"scaleTargetRef: {seen} (want Deployment/{want['target']})")
+        target = f"Deployment/{want['target']}"
+        problems.append(phrase("diff.wrong", field="scaleTargetRef", seen=seen, want=target))
     for field, key in (("minReplicas", "min"), ("maxReplicas", "max")):
         if spec.get(field) != want[key]:
-            problems.append(f"{field}: {spec.get(field)} (want {want[key]})")
+            problems.append(phrase("diff.wrong", field=field, seen=spec.get(field), want=want[key]))
     seen_targets = _metric_targets(spec)
     wanted_targets = {name: f"Utilization {value}" for name, value in want["metrics"].items()}
     for name, target in wanted_targets.items():
-        if seen_targets.get(name) != target:
-            problems.append(f"metrics.{name}: {seen_targets.get(name, 'missing')} (want {target})")
+        if name not in seen_targets:
+            problems.append(phrase("diff.missing", field=f"metrics.{name}", want=target))
+        elif seen_targets[name] != target:
+            problems.append(
+                phrase("diff.wrong", field=f"metrics.{name}", seen=seen_targets[name], want=target)
+            )
     for name in sorted(set(seen_targets) - set(wanted_targets)):
-        problems.append(f"metrics.{name}: {seen_targets[name]} (not in the lab)")
+        problems.append(phrase("diff.extra", field=f"metrics.{name}", seen=seen_targets[name]))
     if "behavior" in want:
         problems += _behavior_problems(want["behavior"], spec.get("behavior") or {})
     return problems
@@ -89,7 +101,7 @@ def _hpa_spec(lab: Lab, which: str) -> Verdict:
         return failed("cost.hpa.missing", **params)
     problems = spec_problems(hpa, want)
     if problems:
-        return failed("cost.hpa.spec_wrong", problems="; ".join(problems), **params)
+        return failed("cost.hpa.spec_wrong", problems=joined(problems, "; "), **params)
     metrics = ", ".join(f"{k} {v}%" for k, v in want["metrics"].items())
     return passed("cost.hpa.spec_ok", min=want["min"], max=want["max"], metrics=metrics, **params)
 

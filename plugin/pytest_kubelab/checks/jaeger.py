@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import probes
+from ..catalog import joined, phrase
 from ..cluster import name_of
 from ..readers import MalformedAnswer
 from ..readers import jaeger as jaeger_answers
 from ..verdict import Verdict, failed, passed, pending
+from .http_answers import no_answer_reason
 from .workloads import workload_verdict
 
 if TYPE_CHECKING:
@@ -44,7 +46,12 @@ def jaeger_ready(lab: Lab) -> Verdict:
     if not verdict.ok:
         return verdict
     deployment = lab.cluster.get("Deployment", conf["deployment"], namespace) or {}
-    return passed("obs.jaeger.ready", layout=layout(deployment), **verdict.params)
+    shown = layout(deployment)
+    return passed(
+        "obs.jaeger.ready",
+        layout=phrase("value.unknown") if shown == "unknown" else shown,
+        **verdict.params,
+    )
 
 
 def _query_services(lab: Lab) -> list[tuple[str, str]]:
@@ -113,7 +120,7 @@ def jaeger_ui(lab: Lab) -> Verdict:
         return failed(
             "obs.nodeport.no_answer",
             port=port,
-            reason=answer.reason,
+            reason=no_answer_reason(answer),
             service=f"Service {namespace}/{owner}",
         )
     text = answer.text.lower()
@@ -131,7 +138,7 @@ def jaeger_api(lab: Lab) -> Verdict:
         names = ", ".join(lab.expected["jaeger"]["query_services"])
         return failed("obs.jaeger.no_query_service", names=names, namespace=namespace)
     name, port = services[0]
-    problems = []
+    problems: list[Any] = []
     for path in ("/api/v3/services", "/api/services"):
         answer = lab.cluster.proxy(namespace, f"{name}:{port}", path)
         if answer.status == 503:
@@ -142,10 +149,12 @@ def jaeger_api(lab: Lab) -> Verdict:
         try:
             found = jaeger_answers.read_services(answer.text)
         except MalformedAnswer as exc:
-            problems.append(f"{path}: {exc}")
+            problems.append(phrase("detail.labelled", label=path, text=exc.phrase))
             continue
         shown = ", ".join(found[:5]) or "-"
         return passed("obs.jaeger.api_ok", path=path, count=len(found), services=shown)
     return failed(
-        "obs.jaeger.api_bad", service=f"{namespace}/{name}:{port}", problems="; ".join(problems)
+        "obs.jaeger.api_bad",
+        service=f"{namespace}/{name}:{port}",
+        problems=joined(problems, "; "),
     )

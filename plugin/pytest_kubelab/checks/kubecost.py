@@ -14,9 +14,11 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from .. import podstatus
+from ..catalog import Phrase, phrase
 from ..cluster import labels_of
 from ..kubeapi import Answer
 from ..verdict import Verdict, failed, first_problem, passed, pending
+from .http_answers import body_excerpt, missing_service
 from .workloads import pods_of, release_verdict, workload_verdict
 
 if TYPE_CHECKING:
@@ -119,32 +121,39 @@ def workloads(lab: Lab) -> Verdict:
     )
 
 
-def _unreachable(answer: Answer, service: str, namespace: str) -> Verdict | None:
+def _unreachable(answer: Answer, service: str, namespace: str, release: str) -> Verdict | None:
     """A proxy answer that is not a 200: pending while endpoints are missing, else failed."""
     if answer.status == 200:
         return None
-    snippet = " ".join(answer.text[:120].split()) or "-"
-    params = {"service": service, "namespace": namespace, "status": answer.status, "body": snippet}
+    absent = missing_service(answer, namespace, service, release)
+    if absent is not None:
+        return absent
+    params = {
+        "service": service,
+        "namespace": namespace,
+        "status": answer.status,
+        "body": body_excerpt(answer),
+    }
     if answer.status in (502, 503, 504):
         return pending("cost.kubecost.proxy_unavailable", **params)
     return failed("cost.kubecost.proxy_error", **params)
 
 
-def _cluster_id(answer: Answer) -> tuple[str | None, str]:
+def _cluster_id(answer: Answer) -> tuple[str | None, Phrase | None]:
     """(cluster_id external label, problem) from Prometheus' /api/v1/status/config answer."""
     try:
         config_text = answer.json()["data"]["yaml"]
         config = yaml.safe_load(config_text)
     except (ValueError, KeyError, TypeError, yaml.YAMLError):
-        return None, "not a Prometheus /api/v1/status/config answer"
+        return None, phrase("cost.kubecost.config_unreadable")
     labels = (
         ((config or {}).get("global") or {}).get("external_labels")
         if isinstance(config, dict)
         else None
     )
     if not isinstance(labels, dict) or "cluster_id" not in labels:
-        return None, "no external_labels.cluster_id"
-    return str(labels["cluster_id"]), ""
+        return None, phrase("cost.kubecost.no_cluster_id")
+    return str(labels["cluster_id"]), None
 
 
 def prometheus(lab: Lab) -> Verdict:
@@ -152,7 +161,7 @@ def prometheus(lab: Lab) -> Verdict:
     want = lab.expected["kubecost"]
     namespace, service = want["namespace"], want["prometheus_service"]
     answer = lab.cluster.proxy(namespace, service, "/api/v1/status/config")
-    problem = _unreachable(answer, service, namespace)
+    problem = _unreachable(answer, service, namespace, want["release"])
     if problem is not None:
         return problem
     seen, why = _cluster_id(answer)
@@ -167,7 +176,7 @@ def ui(lab: Lab) -> Verdict:
     want = lab.expected["kubecost"]
     namespace, service = want["namespace"], want["ui_service"]
     answer = lab.cluster.proxy(namespace, service, "/")
-    problem = _unreachable(answer, service, namespace)
+    problem = _unreachable(answer, service, namespace, want["release"])
     if problem is not None:
         return problem
     if "<html" not in answer.text[:2000].lower():

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from ..catalog import render
+from ..catalog import phrase, render
 from ..cluster import ClusterReader, Obj, labels_of, name_of
 from ..podstatus import is_ready
 from ..readers import MalformedAnswer
 from ..readers import loki as loki_answers
 from ..verdict import Verdict, failed, passed, pending
 from . import grafana
+from .http_answers import body_excerpt, missing_service
 from .nodespread import every_node_verdict
 from .workloads import pods_of, workload_verdict
 
@@ -200,15 +201,16 @@ def logs_flowing(lab: Lab) -> Verdict:
     )
     if answer.status == 503:
         return pending("obs.loki.unavailable", service=where)
+    absent = missing_service(answer, namespace, conf["service"], conf["release"])
+    if absent is not None:
+        return absent
     if answer.status != 200:
-        snippet = answer.text.strip()[:80]
-        return failed(
-            "obs.loki.answer_bad", service=where, reason=f"HTTP {answer.status} {snippet}"
-        )
+        reason = phrase("http.status_body", status=answer.status, body=body_excerpt(answer, 80))
+        return failed("obs.loki.answer_bad", service=where, reason=reason)
     try:
         streams = loki_answers.read_streams(answer.text)
     except MalformedAnswer as exc:
-        return failed("obs.loki.answer_bad", service=where, reason=str(exc))
+        return failed("obs.loki.answer_bad", service=where, reason=exc.phrase)
     minutes = conf["log_window_minutes"]
     if not streams:
         agent, _ = _log_agent(lab)

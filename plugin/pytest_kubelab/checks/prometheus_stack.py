@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import probes
-from ..catalog import render
+from ..catalog import joined, phrase, render
 from ..readers import MalformedAnswer
 from ..readers import grafana as grafana_answers
 from ..readers import prometheus as prometheus_answers
 from ..verdict import Verdict, failed, first_problem, passed, pending
 from . import grafana
+from .http_answers import missing_service, no_answer_reason
 from .nodehealth import down_nodes, instance_host
 from .nodespread import every_node_verdict
 from .workloads import workload_verdict
@@ -82,11 +83,12 @@ def grafana_nodeport(lab: Lab) -> Verdict:
         down = _grafana_down(lab)
         if down is not None:
             return down
-        return failed("obs.nodeport.no_answer", port=port, reason=answer.reason, service=where)
+        reason = no_answer_reason(answer)
+        return failed("obs.nodeport.no_answer", port=port, reason=reason, service=where)
     try:
         database = grafana_answers.read_health(answer.text)
     except MalformedAnswer as exc:
-        return failed("obs.grafana.health_bad", port=port, status=answer.status, reason=str(exc))
+        return failed("obs.grafana.health_bad", port=port, status=answer.status, reason=exc.phrase)
     if database != "ok":
         return pending("obs.grafana.database", port=port, database=database)
     return passed("obs.grafana.healthy", service=where, port=port)
@@ -101,7 +103,7 @@ def grafana_login(lab: Lab) -> Verdict:
     secret = f"Secret {lab.expected['namespace']}/{conf['secret']}"
     answer = grafana.get(lab, "/api/user", creds)
     if isinstance(answer, probes.NoAnswer):
-        return pending("obs.grafana.gone", port=conf["node_port"], reason=answer.reason)
+        return pending("obs.grafana.gone", port=conf["node_port"], reason=no_answer_reason(answer))
     if answer.status in (401, 403):
         return failed("obs.grafana.login_rejected", user=creds.user, secret=secret)
     if answer.status != 200:
@@ -124,19 +126,27 @@ def prometheus_targets(lab: Lab) -> Verdict:
         if not starting.ok:
             return starting
         return pending("obs.prometheus.unavailable", service=where)
+    release_name = lab.expected["prometheus_stack"]["release"]
+    absent = missing_service(answer, namespace, conf["service"], release_name)
+    if absent is not None:
+        return absent
     if answer.status != 200:
-        return failed("obs.prometheus.answer_bad", service=where, reason=f"HTTP {answer.status}")
+        reason = phrase("http.status", status=answer.status)
+        return failed("obs.prometheus.answer_bad", service=where, reason=reason)
     try:
         targets = prometheus_answers.read_targets(answer.text)
     except MalformedAnswer as exc:
-        return failed("obs.prometheus.answer_bad", service=where, reason=str(exc))
+        return failed("obs.prometheus.answer_bad", service=where, reason=exc.phrase)
     # Targets on a node that is down cannot be scraped; the node is graded on its own.
     dead = down_nodes(lab.cluster)
     dead_hosts = set().union(*dead.values()) if dead else set()
     skipped = [t for t in targets if t.job in conf["required_jobs"] and not t.up]
     skipped = [t for t in skipped if instance_host(t.instance) in dead_hosts]
     targets = [t for t in targets if t not in skipped]
-    summary, missing, down, unknown = [], [], [], []
+    summary: list[str] = []
+    missing: list[str] = []
+    down: list[Any] = []
+    unknown: list[str] = []
     for job in conf["required_jobs"]:
         of_job = [t for t in targets if t.job == job]
         up = [t for t in of_job if t.up]
@@ -146,15 +156,16 @@ def prometheus_targets(lab: Lab) -> Verdict:
         elif any(t.health == "down" for t in of_job):
             errors = {t.error for t in of_job if t.health == "down" and t.error}
             shown = next(iter(sorted(errors)), "")
-            down.append(
-                f"{job} {len(of_job) - len(up)}/{len(of_job)} down"
-                + (f" ({shown})" if shown else "")
-            )
+            counts = {"job": job, "down": len(of_job) - len(up), "total": len(of_job)}
+            if shown:
+                down.append(phrase("obs.prometheus.job_down_error", error=shown, **counts))
+            else:
+                down.append(phrase("obs.prometheus.job_down", **counts))
         elif len(up) < len(of_job):
             unknown.append(job)
     params: dict[str, Any] = {"service": where, "summary": ", ".join(summary)}
     if down:
-        return failed("obs.prometheus.targets_down", down="; ".join(down), **params)
+        return failed("obs.prometheus.targets_down", down=joined(down, "; "), **params)
     if missing or unknown:
         # A fresh Prometheus discovers and scrapes targets within a minute or two.
         return pending(
@@ -192,12 +203,12 @@ def dashboards(lab: Lab) -> Verdict:
         return health
     search = grafana.get(lab, "/api/search", creds, params={"type": "dash-db"})
     if isinstance(search, probes.NoAnswer):
-        return pending("obs.grafana.gone", port=conf["node_port"], reason=search.reason)
+        return pending("obs.grafana.gone", port=conf["node_port"], reason=no_answer_reason(search))
     try:
         titles = grafana_answers.read_dashboard_titles(search.text)
     except MalformedAnswer as exc:
         return failed(
-            "obs.grafana.api_bad", path="/api/search", status=search.status, reason=str(exc)
+            "obs.grafana.api_bad", path="/api/search", status=search.status, reason=exc.phrase
         )
     missing = [t for t in conf["dashboards"] if t not in titles]
     if missing:

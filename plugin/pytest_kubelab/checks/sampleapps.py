@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..catalog import render
+from ..catalog import Phrase, joined, phrase
 from ..cluster import Obj, labels_of, name_of
 from ..quantity import parse_quantity
 from ..verdict import Verdict, failed, first_problem, passed
@@ -22,10 +22,9 @@ if TYPE_CHECKING:
 
 def namespaces(lab: Lab) -> Verdict:
     """production/staging/development exist with their team and cost-center labels."""
-    problems: list[str] = []
+    problems: list[Phrase] = []
     missing: list[str] = []
     fixes: list[str] = []
-    lang = lab.settings.lang
     for app in lab.expected["apps"]:
         namespace = app["namespace"]
         obj = lab.cluster.get("Namespace", namespace)
@@ -37,9 +36,9 @@ def namespaces(lab: Lab) -> Verdict:
         for key, value in app["labels"].items():
             params = {"namespace": namespace, "label": key, "value": value}
             if key not in labels:
-                problems.append(render("cost.apps.label_missing", lang, **params))
+                problems.append(phrase("cost.apps.label_missing", **params))
             elif labels[key] != str(value):
-                problems.append(render("cost.apps.label_wrong", lang, seen=labels[key], **params))
+                problems.append(phrase("cost.apps.label_wrong", seen=labels[key], **params))
             else:
                 continue
             wrong = True
@@ -53,14 +52,14 @@ def namespaces(lab: Lab) -> Verdict:
     if problems:
         return failed(
             "cost.apps.namespace_labels",
-            problems="; ".join(problems),
+            problems=joined(problems, "; "),
             names=names,
             commands=", ".join(fixes),
         )
     return passed("cost.apps.namespaces_ok", names=names)
 
 
-def _resource_problems(app: Mapping[str, Any], container: Mapping[str, Any]) -> list[str]:
+def _resource_problems(app: Mapping[str, Any], container: Mapping[str, Any]) -> list[Phrase]:
     resources = container.get("resources") or {}
     problems = []
     for section in ("requests", "limits"):
@@ -69,21 +68,21 @@ def _resource_problems(app: Mapping[str, Any], container: Mapping[str, Any]) -> 
             where = f"{app['deployment']} {section}.{resource}"
             raw = seen.get(resource)
             if raw is None:
-                problems.append(f"{where}: missing (want {want})")
+                problems.append(phrase("diff.missing", field=where, want=want))
                 continue
             try:
                 same = parse_quantity(str(raw)) == parse_quantity(str(want))
             except ValueError:
                 same = False
             if not same:
-                problems.append(f"{where}: {raw} (want {want})")
+                problems.append(phrase("diff.wrong", field=where, seen=raw, want=want))
     return problems
 
 
 def deployments(lab: Lab) -> Verdict:
     """web-app, api-server and dev-service exist with the lab's requests and limits."""
     missing: list[str] = []
-    problems: list[str] = []
+    problems: list[Phrase] = []
     for app in lab.expected["apps"]:
         obj = lab.cluster.get("Deployment", app["deployment"], app["namespace"])
         if obj is None:
@@ -95,7 +94,7 @@ def deployments(lab: Lab) -> Verdict:
     if missing:
         return failed("cost.apps.deployments_missing", missing=", ".join(missing))
     if problems:
-        return failed("cost.apps.resources_wrong", problems="; ".join(problems))
+        return failed("cost.apps.resources_wrong", problems=joined(problems, "; "))
     return passed("cost.apps.deployments_ok", count=len(lab.expected["apps"]))
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import podstatus
+from ..catalog import Joined, joined, phrase
 from ..cluster import ClusterReader, Obj, name_of
 from ..helmstate import Release, release
 from ..verdict import Subject, Verdict, about, failed, passed, pending
@@ -78,13 +79,17 @@ def pod_problems(
     return podstatus.worst(p for p in found if p is not None)
 
 
-def describe_problems(problems: Sequence[podstatus.PodProblem], limit: int = 3) -> str:
-    shown = "; ".join(
-        p.describe() + (f" ({p.message})" if p.message else "") for p in problems[:limit]
-    )
+def describe_problems(problems: Sequence[podstatus.PodProblem], limit: int = 3) -> Joined:
+    """The first ``limit`` problems (with the cluster's own message), then how many more."""
+    shown: list[Any] = [
+        phrase("pod.problem_message", problem=p.phrase(), message=p.message)
+        if p.message
+        else p.phrase()
+        for p in problems[:limit]
+    ]
     if len(problems) > limit:
-        shown += f"; +{len(problems) - limit}"
-    return shown
+        shown.append(phrase("list.more", count=len(problems) - limit))
+    return joined(shown, "; ")
 
 
 def workload_verdict(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import MalformedAnswer, load_json, mapping, sequence
+from . import ANSWER, MalformedAnswer, load_json, mapping, part, sequence
 
 
 @dataclass(frozen=True)
@@ -18,19 +18,19 @@ class Datasource:
 
 def read_health(text: str) -> str:
     """The ``database`` field of ``/api/health`` ("ok" when healthy)."""
-    body = mapping(load_json(text), "the answer")
+    body = mapping(load_json(text), ANSWER)
     database = body.get("database")
     if not isinstance(database, str):
-        raise MalformedAnswer("no 'database' field")
+        raise MalformedAnswer("no_field", field="database")
     return database
 
 
 def read_datasources(text: str) -> list[Datasource]:
     found = []
-    for raw in sequence(load_json(text), "the answer"):
-        entry = mapping(raw, "a datasource")
+    for raw in sequence(load_json(text), ANSWER):
+        entry = mapping(raw, part("datasource"))
         if not isinstance(entry.get("type"), str) or not isinstance(entry.get("name"), str):
-            raise MalformedAnswer("a datasource without name or type")
+            raise MalformedAnswer("datasource_incomplete")
         found.append(
             Datasource(
                 uid=str(entry.get("uid") or ""),
@@ -44,22 +44,22 @@ def read_datasources(text: str) -> list[Datasource]:
 
 def read_datasource_health(text: str) -> tuple[bool, str]:
     """(healthy?, message) from ``/api/datasources/uid/<uid>/health``."""
-    body = mapping(load_json(text), "the answer")
+    body = mapping(load_json(text), ANSWER)
     status = body.get("status")
     if not isinstance(status, str):
-        raise MalformedAnswer("no 'status' field")
+        raise MalformedAnswer("no_field", field="status")
     return status.upper() == "OK", str(body.get("message") or "")
 
 
 def read_dashboard_titles(text: str) -> list[str]:
     """Titles of the dashboards in a ``/api/search?type=dash-db`` answer."""
     titles = []
-    for raw in sequence(load_json(text), "the answer"):
-        entry = mapping(raw, "a search hit")
+    for raw in sequence(load_json(text), ANSWER):
+        entry = mapping(raw, part("search_hit"))
         if entry.get("type", "dash-db") != "dash-db":
             continue
         title = entry.get("title")
         if not isinstance(title, str):
-            raise MalformedAnswer("a dashboard without a title")
+            raise MalformedAnswer("dashboard_untitled")
         titles.append(title)
     return titles

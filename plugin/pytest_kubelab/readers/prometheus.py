@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import MalformedAnswer, load_json, mapping, sequence
+from . import ANSWER, MalformedAnswer, load_json, mapping, part, sequence
 
 
 @dataclass(frozen=True)
@@ -23,16 +23,18 @@ class Target:
 
 def read_targets(text: str) -> list[Target]:
     """The active targets of a ``/api/v1/targets`` answer."""
-    body = mapping(load_json(text), "the answer")
+    body = mapping(load_json(text), ANSWER)
     if body.get("status") != "success":
-        raise MalformedAnswer(f"status is {body.get('status')!r}, not 'success'")
+        raise MalformedAnswer(
+            "field_value", field="status", seen=repr(body.get("status")), want="success"
+        )
     data = mapping(body.get("data"), "data")
     targets = []
     for raw in sequence(data.get("activeTargets"), "data.activeTargets"):
-        entry = mapping(raw, "a target")
+        entry = mapping(raw, part("target"))
         labels = entry.get("labels") or {}
         if not isinstance(labels, dict):
-            raise MalformedAnswer("a target's labels are not an object")
+            raise MalformedAnswer("labels_not_object")
         targets.append(
             Target(
                 job=str(labels.get("job") or entry.get("scrapePool") or "?"),
