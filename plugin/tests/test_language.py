@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
-from pytest_kubelab.catalog import messages, placeholders, render
+from pytest_kubelab.catalog import add_lab_messages, messages, placeholders, render
 
 # Placeholders that hold numbers (so format specs such as {seconds:.1f} apply).
+REPO = Path(__file__).resolve().parents[2]
 NUMERIC = {
     "code",
     "count",
@@ -142,6 +144,9 @@ def rendered(key: str, lang: str, sound: Sound) -> str:
     return render(key, lang, **params)
 
 
+# Lab folders' own messages (messages.yaml beside lab.yaml) are held to the same rules.
+for _folder in (REPO / "examples" / "webapp_lab", *sorted((REPO / "tests").glob("lab1_*"))):
+    add_lab_messages(_folder)
 KEYS = sorted(messages())
 
 
