@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
-from . import yamlio
-
 LANGUAGES = ("ko", "en")
 DEFAULT_LANGUAGE = "ko"
 
@@ -25,6 +23,8 @@ class CatalogError(Exception):
 @functools.lru_cache(maxsize=1)
 def messages() -> Mapping[str, Mapping[str, str]]:
     """Load and merge every catalog file; a key defined twice is an error."""
+    from . import yamlio  # YAML is loaded only once a message is needed, not per pytest run
+
     merged: dict[str, dict[str, str]] = {}
     folder = resources.files("pytest_kubelab") / "messages"
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):

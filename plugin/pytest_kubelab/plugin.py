@@ -1,43 +1,36 @@
 """pytest entry point of pytest-kubelab (``pytest11: kubelab``).
 
-Inert until asked: importing and configuring touch no cluster, and nothing here
-changes a run that has no checkpoint tests. Cluster work happens in the
-session fixtures of :mod:`pytest_kubelab.fixtures`, or in the simulated cluster
-that ``--lab-sim`` starts.
+Inert until asked, and free when not asked: installed in an unrelated project it
+adds only its options, markers and fixtures, and importing it loads nothing but
+those definitions (the ``pytest --collect-only`` cost is measured by
+``bench/run.py``). The grading machinery (:mod:`pytest_kubelab.labrun`) is set up
+in ``pytest_configure`` when the run grades a lab (see
+:mod:`pytest_kubelab.labdetect`), or at collection when checkpoint tests turn
+up anyway. The simulator is loaded only with ``--lab-sim``, provisioning only
+with ``--lab-provision``, the HTML report hooks only with ``--html``, and the
+kubernetes client only when a checkpoint first reads the cluster.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable
-from pathlib import Path
+from collections.abc import Generator
 from typing import Any
 
 import pytest
 
-from . import diagnostics, distributed, gradefile, html_report, markers, terminal, timebox
-from .catalog import messages, render
-from .causes import summary_of
+from . import markers
 from .fixtures import lab, lab_access, lab_deadline, lab_settings  # noqa: F401
-from .grading import GradeBook, Result
-from .kubeconfig import resolve
-from .lab import VERDICT_KEY
+from .labdetect import is_lab_run
 from .options import add_options, read_settings
-from .provision.hook import provision_session
-from .provision.options import add_provision_options
-from .redact import REDACTOR, redact
+from .provision.options import add_provision_options, provision_requested
 from .session import (
-    BLOCKED_BY_KEY,
     CHECKPOINT_KEY,
     GRADEBOOK_KEY,
+    LAB_READY_KEY,
     NODEPORT_MAP_KEY,
     SETTINGS_KEY,
-    SPEC_KEY,
+    SIM_KEY,
 )
-from .simulation import SimulationHandle, start_simulation
-from .spec import LabSpec, LabSpecError, find_spec_for, load_spec
-from .verdict import CheckpointFailed, Verdict
-
-SIM_KEY = pytest.StashKey[SimulationHandle]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -47,16 +40,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     markers.register(config)
-    # On an xdist worker: the controller's cluster, and the grade file is the controller's.
-    settings = distributed.worker_settings(config, read_settings(config))
+    settings = read_settings(config)
     config.stash[SETTINGS_KEY] = settings
-    config.stash[GRADEBOOK_KEY] = GradeBook(settings.lang)
-    gradefile.register(config, settings.grade_json)  # rewritten as checkpoints finish
-    html_report.register(config)
-    if _is_lab_run(config):
-        terminal.quiet_pytest_sections(config)
-    # -n N grades as a serial run does; the grade JSON's metadata.
-    distributed.register(config, _is_lab_run)
     if settings.sim is not None:
         from .sim.scenario import available_scenarios
 
@@ -65,6 +50,23 @@ def pytest_configure(config: pytest.Config) -> None:
                 f"--lab-sim accepts one of: {', '.join(available_scenarios())} "
                 f"(got {settings.sim!r})"
             )
+    if _wants_lab_machinery(config):
+        from . import labrun
+
+        labrun.set_up(config)
+
+
+def _wants_lab_machinery(config: pytest.Config) -> bool:
+    # A grade file, an xdist worker of a lab run or provisioning need the grade book
+    # even before any checkpoint test is collected.
+    settings = config.stash[SETTINGS_KEY]
+    worker_of_lab = "kubelab" in getattr(config, "workerinput", {})  # distributed.WORKERINPUT_KEY
+    return (
+        is_lab_run(config)
+        or settings.grade_json is not None
+        or worker_of_lab
+        or provision_requested(config)
+    )
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -73,6 +75,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     settings = config.stash[SETTINGS_KEY]
     if settings.sim is None or hasattr(config, "workerinput"):
         return
+    from .simulation import start_simulation
+
     handle = start_simulation(settings)
     config.stash[SIM_KEY] = handle
     config.stash[SETTINGS_KEY] = handle.settings
@@ -80,31 +84,20 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    timebox.start_run(None, "ko")  # no run deadline outlives its run
+    if config.stash.get(LAB_READY_KEY, False):
+        from . import timebox
+
+        timebox.start_run(None, "ko")  # no run deadline outlives its run
     handle = config.stash.get(SIM_KEY, None)
     if handle is not None:
         handle.stop()
 
 
-def _is_lab_run(config: pytest.Config) -> bool:
-    if config.stash[SETTINGS_KEY].sim is not None:
-        return True
-    for arg in config.args:
-        path = Path(str(arg).split("::")[0])
-        if not path.exists():
-            continue
-        if path.is_file() and find_spec_for(path.resolve()) is not None:
-            return True
-        if path.is_dir() and (
-            find_spec_for(path.resolve() / "x") is not None or any(path.glob("*/lab.yaml"))
-        ):
-            return True
-    return False
-
-
 def pytest_report_header(config: pytest.Config) -> list[str] | None:
-    if not _is_lab_run(config):
+    if not is_lab_run(config):
         return None
+    from .kubeconfig import resolve
+
     settings = config.stash[SETTINGS_KEY]
     target = resolve(settings.kubeconfig, settings.context)
     lines = [
@@ -119,84 +112,33 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
     # tryfirst: the step/lab markers must exist before `-m` deselects items.
-    lab_items: list[pytest.Item] = []
-    spec_order: dict[Path, int] = {}
-    for item in items:
-        checkpoint_id = markers.checkpoint_id(item)
-        if checkpoint_id is None:
-            continue
-        spec = _spec_for(item)
-        checkpoint = spec.checkpoint(checkpoint_id)
-        item.stash[SPEC_KEY] = spec
-        item.stash[CHECKPOINT_KEY] = checkpoint
-        item.add_marker(f"step{checkpoint.step}")
-        if spec.name in markers.LAB_MARKERS:
-            item.add_marker(spec.name)
-        # The labs run in the order the lab text presents them, then any other lab.
-        known = list(markers.LAB_MARKERS)
-        spec_order.setdefault(spec.path, known.index(spec.name) if spec.name in known else 99)
-        lab_items.append(item)
-    if not lab_items:
+    if not any(markers.checkpoint_id(item) is not None for item in items):
         return
-    _publish_lab_texts(spec_order)
-    # Lab order (step, then lab.yaml order), whatever the file order; other tests keep their slots.
-    ordered = iter(
-        sorted(
-            lab_items,
-            key=lambda i: (
-                spec_order[i.stash[SPEC_KEY].path],
-                i.stash[CHECKPOINT_KEY].step,
-                i.stash[CHECKPOINT_KEY].order,
-            ),
-        )
-    )
-    slots = {id(i) for i in lab_items}
-    items[:] = [next(ordered) if id(item) in slots else item for item in items]
+    from . import labrun
+
+    if not config.stash.get(LAB_READY_KEY, False):
+        labrun.catch_up(session)
+    labrun.tag_and_order(items)
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
     # --lab-provision builds the selected steps once the selection (-m/-k) is final.
-    provision_session(session)
+    if provision_requested(session.config):
+        from .provision.hook import provision_session
 
-
-def _publish_lab_texts(spec_paths: Iterable[Path]) -> None:
-    # What the lab itself prints (its documented password, its commands) is public:
-    # the redactor must not mask it inside a fix command a student has to run.
-    for texts in messages().values():
-        for text in texts.values():
-            REDACTOR.publish(text)
-    for path in spec_paths:
-        REDACTOR.publish(path.read_text(encoding="utf-8"))
-
-
-def _spec_for(item: pytest.Item) -> LabSpec:
-    spec_path = find_spec_for(Path(str(item.path)))
-    if spec_path is None:
-        raise pytest.UsageError(f"{item.nodeid}: no lab.yaml found in its folder or above")
-    try:
-        return load_spec(spec_path)
-    except LabSpecError as exc:
-        # A broken lab.yaml is the author's mistake: say where, without a traceback.
-        raise pytest.UsageError(str(exc)) from None
+        provision_session(session)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    checkpoint = item.stash.get(CHECKPOINT_KEY, None)
-    if checkpoint is None:
-        return
-    book = item.config.stash[GRADEBOOK_KEY]
-    spec = item.stash[SPEC_KEY]
-    for need in checkpoint.needs:
-        outcome = book.outcome_of(need)
-        # A need that did not run in this session (deselected) does not block:
-        # the checkpoint then reports the real state itself.
-        if outcome is not None and outcome != "passed":
-            title = spec.checkpoint(need).title_in(book.lang)
-            item.stash[BLOCKED_BY_KEY] = need
-            pytest.skip(render("blocked.by", book.lang, id=need, title=title))
+    if CHECKPOINT_KEY in item.stash:
+        from . import labrun
+
+        labrun.skip_if_blocked(item)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -204,87 +146,17 @@ def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
-    checkpoint = item.stash.get(CHECKPOINT_KEY, None)
-    if checkpoint is None:
-        return report
-    book = item.config.stash[GRADEBOOK_KEY]
-    lang = book.lang
-    hint = checkpoint.hint_in(lang)
-    result: Result | None = None
-    if report.when == "call" and report.passed:
-        verdict = item.stash.get(VERDICT_KEY, None)
-        message = redact(verdict.render(lang)) if verdict else ""
-        result = Result(checkpoint, "passed", message, hint, _details(verdict))
-    elif report.skipped and report.when in ("setup", "call"):
-        blocker = item.stash.get(BLOCKED_BY_KEY, None)
-        result = Result(checkpoint, "skipped", redact(_skip_reason(report)), hint, cause=blocker)
-        if isinstance(report.longrepr, tuple):
-            # A "blocked by" skip is raised in this module; -rs should name the test instead.
-            line = item.location[1]
-            report.longrepr = (str(item.path), (line or 0) + 1, report.longrepr[2])
-    elif report.failed and call.excinfo is not None:
-        if isinstance(call.excinfo.value, CheckpointFailed):
-            failure = call.excinfo.value
-            message = redact(str(failure.msg))
-            details = _details(failure.verdict)
-            summary = redact(summary_of(failure.verdict, lang))
-            result = Result(checkpoint, "failed", message, hint, details, failure.cause, summary)
-            report.longrepr = f"{message}\n\n{render('label.hint', lang)}: {hint}"
-            found = diagnostics.for_failure(item, call.excinfo.value.verdict, lang)
-            if found is not None:
-                report.longrepr += f"\n\n=== {render('diag.section', lang)} ===\n{found.as_text()}"
-        else:
-            error = redact(f"{call.excinfo.typename}: {call.excinfo.value}")
-            result = Result(checkpoint, "error", render("grader.error", lang, error=error), hint)
-    if result is not None and result.details:
-        # A report section reaches the terminal (-rA) and pytest-html's log.
-        report.sections.append((f"kubelab: {checkpoint.id}", "\n".join(result.details)))
-    _redact_report(report)
-    if result is not None:
-        book.record(result)
-        # junitxml writes the properties of the item (via its teardown report).
-        item.user_properties.extend(
-            [
-                ("checkpoint", checkpoint.id),
-                ("points", str(checkpoint.points)),
-                ("outcome", result.outcome),
-                ("earned", str(result.earned)),
-            ]
-        )
+    if CHECKPOINT_KEY in item.stash:
+        from . import labrun
+
+        labrun.record(item, call, report)
     return report
-
-
-def _details(verdict: Verdict | None) -> tuple[str, ...]:
-    return tuple(redact(line) for line in verdict.details) if verdict else ()
-
-
-def _redact_report(report: pytest.TestReport) -> None:
-    """Mask secrets in everything the terminal, JUnit XML and HTML report print."""
-    longrepr = report.longrepr
-    if isinstance(longrepr, tuple):  # a skip: (path, line, reason)
-        report.longrepr = (longrepr[0], longrepr[1], redact(longrepr[2]))
-    elif longrepr is not None:
-        text = str(longrepr)
-        masked = redact(text)
-        if masked != text:
-            report.longrepr = masked
-    report.sections = [(title, redact(content)) for title, content in report.sections]
-
-
-def _skip_reason(report: pytest.TestReport) -> str:
-    longrepr: Any = report.longrepr
-    if isinstance(longrepr, tuple) and len(longrepr) == 3:
-        return str(longrepr[2]).removeprefix("Skipped: ")
-    return str(longrepr or "")
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     book = config.stash.get(GRADEBOOK_KEY, None)
     if book is None or not book.results:
         return
-    terminalreporter.section(render("summary.title", book.lang), sep="=")
-    for line in terminal.summary_lines(book):
-        terminalreporter.write_line(line)
-    settings = config.stash[SETTINGS_KEY]
-    if settings.grade_json is not None and gradefile.write_final(config):
-        terminalreporter.write_line(f"kubelab: grade written to {settings.grade_json}")
+    from . import labrun
+
+    labrun.write_summary(terminalreporter, config, book)

@@ -42,3 +42,36 @@ def test_markers_are_registered(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(
         ["*checkpoint(id)*", "*step1:*", "*step6:*", "*observability:*", "*kubecost:*"]
     )
+
+
+# What an unrelated project's run may load of pytest-kubelab: the option, marker and
+# fixture definitions, nothing of the grading machinery, the transport or the simulator.
+INERT_MODULES = {
+    "pytest_kubelab",
+    "pytest_kubelab.plugin",
+    "pytest_kubelab.markers",
+    "pytest_kubelab.fixtures",
+    "pytest_kubelab.session",
+    "pytest_kubelab.labdetect",
+    "pytest_kubelab.options",
+    "pytest_kubelab.catalog",
+    "pytest_kubelab.provision",
+    "pytest_kubelab.provision.options",
+}
+
+
+def test_unrelated_project_loads_only_the_definitions(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        "import sys\n"
+        "def pytest_sessionfinish():\n"
+        "    loaded = sorted(m for m in sys.modules if m.startswith(('pytest_kubelab', "
+        "'kubernetes', 'jsonschema', 'tenacity')))\n"
+        "    print('LOADED=' + ','.join(loaded))\n"
+    )
+    pytester.makepyfile("def test_plain():\n    assert True\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s")
+    result.assert_outcomes(passed=1)
+    line = next(line for line in result.stdout.lines if "LOADED=" in line)
+    loaded = set(line.split("LOADED=", 1)[1].split(","))
+    assert "pytest_kubelab.plugin" in loaded  # the entry point itself did load
+    assert loaded <= INERT_MODULES, sorted(loaded - INERT_MODULES)
