@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from . import markers
+# _plain_loading comes first: the modules imported after it skip assertion rewriting.
+from . import _plain_loading, markers  # noqa: F401
 from .fixtures import lab, lab_access, lab_deadline, lab_settings  # noqa: F401
 from .labdetect import is_lab_run
 from .options import add_options, read_settings
