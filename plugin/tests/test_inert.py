@@ -49,6 +49,7 @@ def test_markers_are_registered(pytester: pytest.Pytester) -> None:
 INERT_MODULES = {
     "pytest_kubelab",
     "pytest_kubelab.plugin",
+    "pytest_kubelab._plain_loading",
     "pytest_kubelab.markers",
     "pytest_kubelab.fixtures",
     "pytest_kubelab.session",
