@@ -177,6 +177,7 @@ class KubeApi:
         failure = kubeconfigs.take_exec_failure()
         if failure is not None:  # the client only logged it and would go on without credentials
             raise kubeconfigs.KubeconfigProblem(failure)
+        _trim_tokens_like_kubectl(configuration)
         # Retries are ours (bounded, Retry-After aware); urllib3 would retry silently.
         configuration.retries = False
         self.server = str(configuration.host)
@@ -293,6 +294,27 @@ class KubeApi:
         if answer.status == 429 or (answer.status >= 500 and _is_transient_5xx(text)):
             raise _Transient(answer.status, _reason(answer), path, _retry_after(response.headers))
         return answer
+
+
+def _trim_tokens_like_kubectl(configuration: Any) -> None:
+    """Strip whitespace around bearer tokens, now and whenever the client refreshes them.
+
+    kubectl trims a token; a ``tokenFile`` written with ``echo`` ends in a newline,
+    which the Python client would send as is and urllib3 then refuses as a header.
+    The client re-sets the token from the kubeconfig before each request (its refresh
+    hook), so the trimming wraps that hook.
+    """
+    refresh = configuration.refresh_api_key_hook
+
+    def trim(target: Any) -> None:
+        if refresh is not None:
+            refresh(target)
+        for key, value in list((target.api_key or {}).items()):
+            if isinstance(value, str):
+                target.api_key[key] = value.strip()
+
+    trim(configuration)
+    configuration.refresh_api_key_hook = trim
 
 
 def _is_transient_5xx(text: str) -> bool:
