@@ -42,6 +42,9 @@ PROXY_MAX_BYTES = 16 * 1024 * 1024
 # Loading the kubeconfig runs exec credential plugins (each with its own timeout).
 LOAD_TIMEOUT = kubeconfigs.EXEC_TIMEOUT + 5.0
 RETRY_ATTEMPTS = 4
+# Answers that cannot change during a run: read once and kept (each lab checks that the
+# API server answers; the second check needs no second round trip). Only a 200 is kept.
+RUN_CONSTANT_PATHS = frozenset({"/version"})
 RETRY_AFTER_CAP = 5.0
 
 
@@ -185,6 +188,7 @@ class KubeApi:
         self._client = client.ApiClient(configuration)
         self._unreachable: ClusterUnreachable | None = None
         self._lock = threading.Lock()
+        self._constant: dict[tuple[str, str], Answer] = {}
         self.requests = 0
 
     def close(self) -> None:
@@ -203,13 +207,23 @@ class KubeApi:
         deadline), retries stop before they would sleep past the run deadline, and a
         body longer than ``max_bytes`` is cut there.
         """
+        constant = path in RUN_CONSTANT_PATHS and not query
+        if constant:
+            with self._lock:
+                kept = self._constant.get((path, accept))
+            if kept is not None:
+                return kept
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception_type(_Transient),
             stop=_stop_retrying,
             wait=_wait_for_retry,
             reraise=True,
         )
-        return retrying(self._get_once, path, query, accept, max_bytes)
+        answer: Answer = retrying(self._get_once, path, query, accept, max_bytes)
+        if constant and answer.status == 200:
+            with self._lock:
+                self._constant[(path, accept)] = answer
+        return answer
 
     def get_json(self, path: str, query: Sequence[tuple[str, str]] = ()) -> dict[str, Any] | None:
         """GET an API object; ``None`` when it does not exist (404).
