@@ -21,9 +21,10 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
+if TYPE_CHECKING:
+    import jsonschema
 
 COST_FIELDS = ("cpuCost", "ramCost", "totalCost")
 # What a missing required field should have been, for messages (the schema has the rest).
@@ -78,6 +79,8 @@ def is_special(name: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _validator() -> jsonschema.protocols.Validator:
+    import jsonschema  # about 0.1 s of imports, paid only when an answer is validated
+
     text = (resources.files("pytest_kubelab") / "schemas" / "allocation.schema.json").read_text(
         encoding="utf-8"
     )

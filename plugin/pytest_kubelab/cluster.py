@@ -169,8 +169,10 @@ class ClusterReader:
             everywhere = self._lists.get((kind, None))
             usable = everywhere is not None and (kind, None) not in self._missing
             if cached is None and usable and namespace and resource.namespaced:
-                # A cluster-wide snapshot (see SNAPSHOT) answers every namespace's list.
+                # A cluster-wide snapshot (see SNAPSHOT) answers every namespace's list;
+                # the namespace's share is kept, so it is filtered out only once.
                 cached = [obj for obj in everywhere or [] if namespace_of(obj) == namespace]
+                self._lists[key] = cached
         if cached is not None:
             return cached
         path = resource.collection_path(namespace)
