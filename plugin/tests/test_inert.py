@@ -76,3 +76,24 @@ def test_unrelated_project_loads_only_the_definitions(pytester: pytest.Pytester)
     loaded = set(line.split("LOADED=", 1)[1].split(","))
     assert "pytest_kubelab.plugin" in loaded  # the entry point itself did load
     assert loaded <= INERT_MODULES, sorted(loaded - INERT_MODULES)
+
+
+def test_the_plugin_is_not_assertion_rewritten(pytester: pytest.Pytester) -> None:
+    # Rewritten modules are compiled on every run where bytecode cannot be cached; the
+    # plugin's own modules load through Python's loader (see pytest_kubelab._plain_loading).
+    pytester.makeconftest(
+        "import sys\n"
+        "def pytest_sessionfinish():\n"
+        "    for name in ('pytest_kubelab.plugin', 'pytest_kubelab.fixtures'):\n"
+        "        loader = type(sys.modules[name].__spec__.loader).__name__\n"
+        "        print(f'LOADER {name} {loader}')\n"
+    )
+    pytester.makepyfile("def test_plain():\n    assert 1 + 1 == 2\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s")
+    result.assert_outcomes(passed=1)
+    loaders = dict(
+        line.split("LOADER ", 1)[1].split()[:2] for line in result.stdout.lines if "LOADER " in line
+    )
+    # The entry point module itself is imported by pytest's hook; everything after it is not.
+    assert loaders["pytest_kubelab.plugin"] == "AssertionRewritingHook"
+    assert loaders["pytest_kubelab.fixtures"] == "SourceFileLoader"
