@@ -7,6 +7,7 @@ checkpoint tests. Nothing here is imported in a pytest run that grades no lab.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,9 @@ def set_up(config: pytest.Config) -> None:
     if config.stash.get(LAB_READY_KEY, False):
         return
     config.stash[LAB_READY_KEY] = True
+    # pytest and its plugins are loaded for good: spare the collections that the lab's
+    # imports trigger from walking them again (the lab_access fixture freezes once more).
+    gc.freeze()
     # On an xdist worker: the controller's cluster, and the grade file is the controller's.
     settings = distributed.worker_settings(config, config.stash[SETTINGS_KEY])
     config.stash[SETTINGS_KEY] = settings
