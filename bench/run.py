@@ -349,7 +349,7 @@ def kubectl_version(kubectl: str) -> str:
         [kubectl, "version", "--client"], capture_output=True, text=True, check=False
     )
     first = (done.stdout or done.stderr).splitlines()
-    return f"{kubectl}: {first[0] if first else 'unknown'}"
+    return f"{Path(kubectl).name}: {first[0] if first else 'unknown'}"  # no machine paths
 
 
 if __name__ == "__main__":
