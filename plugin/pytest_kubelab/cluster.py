@@ -134,8 +134,13 @@ class ClusterReader:
         ]
         return sorted(events, key=lambda e: str(e.get("lastTimestamp") or e.get("eventTime") or ""))
 
-    def logs(self, namespace: str, pod: str, container: str, tail: int = 30) -> str:
+    def logs(
+        self, namespace: str, pod: str, container: str, tail: int = 30, *, previous: bool = False
+    ) -> str:
         """The last ``tail`` lines of a container's log ("" if there are none).
+
+        ``previous`` reads the instance that ran before (``kubectl logs --previous``),
+        which is where a crash-looping container's error is.
 
         At most :data:`LOG_LIMIT_BYTES` are read: ``limitBytes`` asks the API server for
         no more, and the transport cuts the body there if the server ignores it (a
@@ -147,6 +152,7 @@ class ClusterReader:
                 ("container", container),
                 ("tailLines", str(tail)),
                 ("limitBytes", str(LOG_LIMIT_BYTES)),
+                *([("previous", "true")] if previous else []),
             ],
             accept="text/plain",
             max_bytes=LOG_LIMIT_BYTES,

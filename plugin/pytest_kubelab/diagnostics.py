@@ -11,6 +11,7 @@ bounded in size and passed through :mod:`pytest_kubelab.redact`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -58,7 +59,7 @@ def collect(reader: ClusterReader, verdict: Verdict, lang: str) -> Diagnostics |
     """Diagnostics for a failed ``verdict``; ``None`` when there is nothing to show."""
     sections: list[Section] = []
     try:
-        for subject in verdict.subjects:
+        for subject in verdict.subjects or _inferred_subjects(reader, verdict):
             sections.extend(_pod_sections(reader, subject, lang))
         sections.extend(_node_sections(reader, lang))
     except KubeApiError as exc:
@@ -71,6 +72,48 @@ def collect(reader: ClusterReader, verdict: Verdict, lang: str) -> Diagnostics |
     if not sections:
         return None
     return Diagnostics(tuple(Section(s.title, _bounded(redact(s.text))) for s in sections))
+
+
+# How messages name a workload or a Service: "Kind namespace/name" (kind and namespace
+# optional), maybe ":port" after it.
+_NAMED = re.compile(
+    r"^(?:(?P<kind>[A-Z][A-Za-z]+) )?(?:(?P<namespace>[a-z0-9.-]+)/)?(?P<name>[a-z0-9.-]+)"
+)
+_WORKLOAD_KINDS = ("Deployment", "DaemonSet", "StatefulSet")
+
+
+def _inferred_subjects(reader: ClusterReader, verdict: Verdict) -> list[Subject]:
+    """The pods behind the workload or Service a failure names, when its check did not say.
+
+    Many checks fail on something a pod explains (a Service with no ready endpoint, an
+    API that does not answer) without attaching the pods. Their messages name the
+    workload (parameter ``workload``) or the Service (``service``); its selector gives
+    the pods. Only a selection with a pod that is not ready, or with no pod at all, is
+    returned: diagnostics of healthy pods would be noise on the card.
+    """
+    subjects: list[Subject] = []
+    for param, kinds in (("workload", _WORKLOAD_KINDS), ("service", ("Service",))):
+        found = _NAMED.match(str(verdict.params.get(param, "")))
+        if found is None:
+            continue
+        # "name" alone when the namespace is a parameter of its own.
+        namespace = found["namespace"] or str(verdict.params.get("namespace") or "")
+        name = found["name"]
+        if not namespace:
+            continue
+        wanted = (found["kind"],) if found["kind"] in kinds else kinds
+        obj = next((o for k in wanted if (o := reader.get(k, name, namespace))), None)
+        spec = (obj or {}).get("spec") or {}
+        selector = (spec.get("selector") or {}).get("matchLabels") or (
+            spec.get("selector") if "Service" in wanted else None
+        )
+        if obj is None or not isinstance(selector, Mapping) or not selector:
+            continue
+        subject = Subject(namespace, {str(k): str(v) for k, v in selector.items()})
+        pods = reader.list("Pod", namespace, subject.selector)
+        if not pods or not all(podstatus.is_ready(p) for p in pods):
+            subjects.append(subject)
+    return subjects
 
 
 def _pod_sections(reader: ClusterReader, subject: Subject, lang: str) -> list[Section]:
@@ -174,48 +217,141 @@ def _last_state(last: Mapping[str, Any]) -> str:
 
 
 def _warnings(events: Sequence[Obj]) -> str:
+    """Warning events, one line each; the same reason and message for several objects
+    (three replicas failing to pull one image) is one line naming them all."""
     warnings = [e for e in events if e.get("type") == "Warning"][-MAX_EVENTS:]
-    lines = []
+    groups: dict[tuple[str, str], list[Obj]] = {}
     for event in warnings:
-        involved = event.get("involvedObject") or {}
-        count = int(event.get("count") or 1)
+        key = (str(event.get("reason", "?")), str(event.get("message", "")).strip())
+        groups.setdefault(key, []).append(event)
+    lines = []
+    for (reason, message), same in groups.items():
+        last = same[-1]
+        names = ", ".join(
+            dict.fromkeys(
+                f"{(e.get('involvedObject') or {}).get('kind', '?')}/"
+                f"{(e.get('involvedObject') or {}).get('name', '?')}"
+                for e in same
+            )
+        )
+        count = max(int(e.get("count") or 1) for e in same)
         lines.append(
-            f"{event.get('lastTimestamp') or event.get('eventTime') or '-'}  "
-            f"{event.get('reason', '?')}  {involved.get('kind', '?')}/{involved.get('name', '?')}: "
-            f"{str(event.get('message', '')).strip()}" + (f" (x{count})" if count > 1 else "")
+            f"{last.get('lastTimestamp') or last.get('eventTime') or '-'}  {reason}  {names}: "
+            f"{message}" + (f" (x{count})" if count > 1 else "")
         )
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class LogTail:
+    """The log lines read for one container, and what kind of log they are."""
+
+    pod: str
+    container: str
+    previous: bool  # the instance that ran before (``kubectl logs --previous``)
+    exit: str  # how that previous instance ended, e.g. "Error, exit 1"; "" for the current one
+    text: str
 
 
 def _log_sections(
     reader: ClusterReader, namespace: str, pods: Sequence[Obj], lang: str
 ) -> list[Section]:
-    sections: list[Section] = []
+    """Log tails of the containers that are not ready: crash logs first, each text once.
+
+    A container that crashed and restarted has its error in the *previous*
+    instance's log, so that one is read (and, while the container waits in
+    CrashLoopBackOff, the current log is the same instance, so it is not read again).
+    A container that never started has no log at all: it is named, not fetched.
+    """
+    tails: list[LogTail] = []
+    never_started: list[str] = []
+    reads = 0
     for pod in pods:
         status = pod.get("status") or {}
         for key in ("initContainerStatuses", "containerStatuses"):
             for container in status.get(key) or []:
-                if container.get("ready") or len(sections) >= MAX_LOG_CONTAINERS:
+                state = container.get("state") or {}
+                if container.get("ready"):
                     continue
-                if "terminated" in (container.get("state") or {}) and key.startswith("init"):
+                if "terminated" in state and key.startswith("init"):
                     continue  # a finished init container is not the problem
                 name = str(container.get("name", ""))
-                text = reader.logs(namespace, name_of(pod), name, tail=LOG_LINES)
-                lines = text.splitlines()[-LOG_LINES:]
-                sections.append(
-                    Section(
-                        render(
-                            "diag.title.logs",
-                            lang,
-                            namespace=namespace,
-                            pod=name_of(pod),
-                            container=name,
-                            lines=LOG_LINES,
-                        ),
-                        "\n".join(lines) if lines else render("diag.no_logs", lang),
-                    )
+                last = (container.get("lastState") or {}).get("terminated")
+                if not last and "waiting" in state:
+                    never_started.append(f"{name_of(pod)}/{name}")
+                    continue
+                if reads >= MAX_LOG_CONTAINERS:
+                    continue
+                reads += 1
+                earlier = (
+                    _tail(reader, namespace, pod, name, previous=True, last=last) if last else None
                 )
+                if earlier is not None:
+                    tails.append(earlier)
+                # While it waits to restart, the current log is the instance that just ended:
+                # read it only when the previous one says nothing.
+                if earlier is None or "waiting" not in state or not earlier.text.strip():
+                    tails.append(_tail(reader, namespace, pod, name, previous=False, last=None))
+    sections = [_log_section(group, namespace, lang) for group in _same_text(tails)]
+    spoke = {(t.pod, t.container) for t in tails if t.text.strip()}
+    empty = list(
+        dict.fromkeys(f"{t.pod}/{t.container}" for t in tails if (t.pod, t.container) not in spoke)
+    )
+    if empty or never_started:
+        lines = []
+        if never_started:
+            lines.append(
+                render("diag.logs_never_started", lang, containers=", ".join(never_started))
+            )
+        if empty:
+            lines.append(render("diag.logs_empty", lang, containers=", ".join(empty)))
+        sections.append(Section(render("diag.title.no_logs", lang), "\n".join(lines)))
     return sections
+
+
+def _tail(
+    reader: ClusterReader,
+    namespace: str,
+    pod: Obj,
+    container: str,
+    *,
+    previous: bool,
+    last: Mapping[str, Any] | None,
+) -> LogTail:
+    text = reader.logs(namespace, name_of(pod), container, tail=LOG_LINES, previous=previous)
+    exit_text = ""
+    if last is not None:
+        exit_text = f"{last.get('reason') or 'terminated'}, exit {last.get('exitCode', '?')}"
+    lines = text.splitlines()[-LOG_LINES:]
+    return LogTail(name_of(pod), container, previous, exit_text, "\n".join(lines))
+
+
+def _same_text(tails: Sequence[LogTail]) -> list[list[LogTail]]:
+    """Non-empty tails grouped by identical text (same kind of log), in first-seen order."""
+    groups: dict[tuple[bool, str], list[LogTail]] = {}
+    for tail in tails:
+        if tail.text.strip():
+            groups.setdefault((tail.previous, tail.text), []).append(tail)
+    return list(groups.values())
+
+
+def _log_section(group: Sequence[LogTail], namespace: str, lang: str) -> Section:
+    first = group[0]
+    where = {
+        "namespace": namespace,
+        "pod": first.pod,
+        "container": first.container,
+        "lines": LOG_LINES,
+    }
+    if first.previous:
+        title = render("diag.title.previous_logs", lang, exit=first.exit, **where)
+    else:
+        title = render("diag.title.logs", lang, **where)
+    text = first.text
+    if len(group) > 1:
+        same = ", ".join(f"{t.pod}/{t.container}" for t in group)
+        text = render("diag.same_log", lang, count=len(group), containers=same) + "\n" + text
+    return Section(title, text)
 
 
 def _node_sections(reader: ClusterReader, lang: str) -> list[Section]:

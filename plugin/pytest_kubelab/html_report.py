@@ -2,10 +2,13 @@
 
 Registered only when pytest-html is active and never on xdist workers (their
 reports reach the controller, which writes the file). The page is meant for a
-beginner who has never seen pytest: the top shows the score per step, then one
-card per failed checkpoint with its message, hint and diagnostics; pytest's own
-environment table and filters are hidden. Every sentence comes from the
-message catalog in the run's language.
+beginner who has never seen pytest: the top shows the score per step of the
+labs that ran, then one card per failed checkpoint with two boxes, "what is
+wrong" (what was seen against what was expected) and "what to do next" (the
+fix command), and the diagnostics read from the cluster. Each failure is told
+once: the results table below lists every checkpoint in lab order and points a
+failed row to its card. pytest's own environment table and filters are hidden.
+Every sentence comes from the message catalog in the run's language.
 """
 
 from __future__ import annotations
@@ -19,13 +22,19 @@ from typing import Any
 import pytest
 
 from .catalog import render
+from .causes import probably_because
 from .diagnostics import DIAGNOSTICS_KEY, Diagnostics
 from .grading import GradeBook, Result
+from .html_style import STYLE
+from .message_parts import MessageParts, split_message
 from .session import CHECKPOINT_KEY, GRADEBOOK_KEY, SPEC_KEY
-from .spec import LabSpec
+from .spec import Checkpoint, LabSpec
 
 PLUGIN_NAME = "kubelab-html-report"
 _CODE = re.compile(r"`([^`]+)`")
+# pytest-html sorts on the text of a sortable cell; this hidden prefix makes the
+# checkpoint column sort in lab order (labs in the lab text's order, then steps).
+_ORDER = '<span class="kl-order" hidden>{key}</span>'
 
 
 def register(config: pytest.Config) -> None:
@@ -50,11 +59,23 @@ class Row:
     hint: str
     diagnostics: tuple[tuple[str, str], ...]
     details: tuple[str, ...] = ()
+    order: str = "~"  # lab order as text (see lab_order); "~" sorts after every key
 
 
 def _text(value: str) -> str:
-    """Escape for HTML and show `backticked` commands as code."""
+    """Escape for HTML, then show `backticked` commands as code."""
     return _CODE.sub(r"<code>\1</code>", html.escape(value))
+
+
+def _plain(value: str) -> str:
+    """Text for places that cannot hold markup (the page's <title>): no backticks."""
+    return value.replace("`", "")
+
+
+def lab_order(spec: LabSpec, checkpoint: Checkpoint) -> str:
+    """A sort key in the order the checkpoints run (lab.yaml ``order``, lab name, step,
+    checkpoint), as fixed-width text because pytest-html compares the cells' text."""
+    return f"{spec.order:06d}-{spec.name}-{checkpoint.step:03d}-{checkpoint.order:05d}"
 
 
 class HtmlReport:
@@ -103,6 +124,7 @@ class HtmlReport:
             hint=checkpoint.hint_in(self.lang),
             diagnostics=_sections(found),
             details=result.details if result else (),
+            order=lab_order(spec, checkpoint),
         )
         report.kubelab_row = row  # type: ignore[attr-defined]
         if row.diagnostics:
@@ -125,6 +147,15 @@ class HtmlReport:
         # The labs are known only after collection; the title is set again at the end.
         self.html_report = report
         report.title = self.t("report.title_default")
+        if self.config.getini("initial_sort") == "result":
+            # pytest-html's default puts failures first; the report promises lab order
+            # (the failures are already first, in the cards). An explicit ini choice wins.
+            report.set_data("initialSort", "checkpoint")
+
+    def pytest_html_duration_format(self, duration: float) -> str:
+        # One unit for every row, in both languages: pytest-html would switch from
+        # "350 ms" to "00:00:01" at one second. Its sorting reads the leading number.
+        return f"{round(duration * 1000)} ms"
 
     def pytest_html_results_table_header(self, cells: list[str]) -> None:
         cells[:] = [
@@ -134,7 +165,7 @@ class HtmlReport:
             f'<th class="sortable" data-column-type="step">{self.t("report.col.step")}</th>',
             f"<th>{self.t('report.col.title')}</th>",
             f"<th>{self.t('report.col.points')}</th>",
-            f"<th>{self.t('report.col.hint')}</th>",
+            f"<th>{self.t('report.col.note')}</th>",
             f'<th class="sortable" data-column-type="duration">'
             f"{self.t('report.col.duration')}</th>",
         ]
@@ -159,18 +190,21 @@ class HtmlReport:
         result_cell = result_cell.replace(
             'class="col-result"', f'class="col-result" data-label="{label}"', 1
         )
-        hint = _text(row.hint) if row.outcome in ("failed", "error") else ""
-        if row.outcome == "skipped":
-            hint = html.escape(
+        note = ""
+        if row.outcome in ("failed", "error"):
+            note = self._card_link(row.checkpoint_id, "report.see_card")
+        elif row.outcome == "skipped":
+            note = html.escape(
                 self.t("report.blocked_short", id=self._root_cause(row.checkpoint_id))
             )
+        order = _ORDER.format(key=row.order)
         cells[:] = [
             result_cell,
-            f'<td class="col-checkpoint">{html.escape(row.checkpoint_id)}</td>',
+            f'<td class="col-checkpoint">{order}{html.escape(row.checkpoint_id)}</td>',
             f'<td class="col-step">{row.step}</td>',
-            f'<td class="col-title">{html.escape(row.title)}</td>',
+            f'<td class="col-title">{_text(row.title)}</td>',
             f'<td class="col-points">{row.earned}/{row.points}</td>',
-            f'<td class="col-hint">{hint}</td>',
+            f'<td class="col-note">{note}</td>',
             duration_cell,
         ]
 
@@ -193,10 +227,10 @@ class HtmlReport:
     ) -> None:
         if self.html_report is not None and self.specs:
             self.html_report.title = " · ".join(
-                spec.title.get(self.lang) or spec.title.get("ko") or spec.name
+                _plain(spec.title.get(self.lang) or spec.title.get("ko") or spec.name)
                 for spec in self.specs.values()
             )
-        prefix.append(f"<style>{_STYLE}</style>")
+        prefix.append(f"<style>{STYLE}</style>")
         if not self.book.results:
             prefix.append(f'<p class="kl-intro">{self.t("report.no_checkpoints")}</p>')
             return
@@ -247,13 +281,11 @@ class HtmlReport:
             cause = self.book.results.get(root)
             title = cause.checkpoint.title_in(self.lang) if cause else root
             names = ", ".join(
-                f"Step {r.checkpoint.step} · {html.escape(r.checkpoint.title_in(self.lang))}"
+                f"Step {r.checkpoint.step} · {_text(r.checkpoint.title_in(self.lang))}"
                 for r in members
             )
-            parts.append(
-                f"<li>{self.t('report.blocked_group', id=root, title=title, count=len(members))}"
-                f'<div class="kl-members">{names}</div></li>'
-            )
+            group = self.t("report.blocked_group", id=root, title=title, count=len(members))
+            parts.append(f'<li>{_text(group)}<div class="kl-members">{names}</div></li>')
         parts.append("</ul>")
         return "".join(parts)
 
@@ -315,38 +347,87 @@ class HtmlReport:
         earlier = next((cid for cid, seen in self._shown.items() if found and seen == found), None)
         if earlier is not None:
             # Two checkpoints about the same pods: show the diagnostics once.
-            diag = f'<p class="kl-note">{self.t("report.same_diagnostics", id=earlier)}</p>'
+            same = self._card_link(earlier, "report.same_diagnostics")
+            diag = f'<p class="kl-note">{same}</p>'
         elif found:
             self._shown[checkpoint.id] = found
         return (
             f'<li class="kl-card kl-{result.outcome}" id="kl-{html.escape(checkpoint.id)}">'
             f'<h3><span class="kl-badge">{self.t("outcome." + result.outcome)}</span> '
-            f"Step {checkpoint.step} · {html.escape(checkpoint.title_in(self.lang))} "
+            f"Step {checkpoint.step} · {_text(checkpoint.title_in(self.lang))} "
             f'<span class="kl-id">{html.escape(checkpoint.id)}</span> '
             f'<span class="kl-points">'
             f"{self.t('report.points', earned=0, max=checkpoint.points)}</span>"
             "</h3>"
-            f'<p class="kl-label">{self.t("report.what_wrong")}</p>'
-            f'<p class="kl-message">{_text(result.message)}</p>'
-            f'<p class="kl-label">{self.t("report.what_next")}</p>'
-            f'<p class="kl-hint">{_text(result.hint)}</p>'
-            f"{diag}</li>"
+            f"{self._two_boxes(result)}{self._details_html(result.details)}{diag}</li>"
         )
 
+    def _details_html(self, details: Sequence[str]) -> str:
+        """Extra lines a check computed (e.g. the right-sizing table), as they were printed."""
+        if not details:
+            return ""
+        return (
+            f'<p class="kl-label">{self.t("report.details")}</p>'
+            f'<pre class="kl-details">{html.escape(chr(10).join(details))}</pre>'
+        )
+
+    def _two_boxes(self, result: Result) -> str:
+        """The "what is wrong" box (seen against expected) and the "what to do next" box."""
+        parts, cause = self._parts(result)
+        problem = parts.problem
+        steps: list[str] = []
+        if cause is not None:
+            # The earlier failure is the one to fix; its card is above this one.
+            problem = f"{problem} {probably_because(cause, self.lang)}".strip()
+            if not problem.endswith((".", "!", "?")):
+                problem += "."  # the quoted summary has no full stop of its own
+            first = self._card_link(cause.checkpoint.id, "report.fix_cause_first")
+            steps.append(f"<p>{first}</p>")
+        if parts.fix:
+            steps.append(f'<p class="kl-fix">{_text(parts.fix)}</p>')
+        if not steps:
+            steps.append(f'<p class="kl-hint">{_text(result.hint)}</p>')
+        elif result.hint:
+            more = self.t("report.more_help", hint=result.hint)
+            steps.append(f'<p class="kl-hint kl-more">{_text(more)}</p>')
+        return (
+            f'<p class="kl-label">{self.t("report.what_wrong")}</p>'
+            f'<div class="kl-problem">{_text(problem)}</div>'
+            f'<p class="kl-label">{self.t("report.what_next")}</p>'
+            f'<div class="kl-next">{"".join(steps)}</div>'
+        )
+
+    def _parts(self, result: Result) -> tuple[MessageParts, Result | None]:
+        """The message split into problem and fix, without the "probably because" sentence
+        that names an earlier failure (returned apart, so the card can link to it)."""
+        message = result.message
+        cause = self.book.results.get(result.cause) if result.cause else None
+        if cause is not None:
+            because = probably_because(cause, self.lang)
+            if message.endswith(because):
+                message = message[: -len(because)].rstrip()
+            else:
+                cause = None  # the message does not say so: do not claim it
+        return split_message(message), cause
+
+    def _card_link(self, checkpoint_id: str, key: str) -> str:
+        """A catalog sentence naming ``checkpoint_id``, linked to that checkpoint's card."""
+        text = html.escape(self.t(key, id=checkpoint_id))
+        anchor = html.escape(f"kl-{checkpoint_id}", quote=True)
+        return f'<a class="kl-card-link" href="#{anchor}">{text}</a>'
+
     def _detail_html(self, row: Row) -> str:
+        """The folded part of a table row: what was seen for a pass, a pointer for a failure."""
         parts = ['<div class="kl-detail">']
-        if row.message:
-            label = "report.what_wrong" if row.outcome != "passed" else "report.what_seen"
-            parts.append(f'<p class="kl-label">{self.t(label)}</p>')
-            parts.append(f'<p class="kl-message">{_text(row.message)}</p>')
-        if row.details:
-            parts.append(f'<p class="kl-label">{self.t("report.details")}</p>')
-            parts.append(f'<pre class="kl-details">{html.escape(chr(10).join(row.details))}</pre>')
-        if row.outcome != "passed":
-            parts.append(f'<p class="kl-label">{self.t("report.what_next")}</p>')
-            parts.append(f'<p class="kl-hint">{_text(row.hint)}</p>')
-        if row.diagnostics:
-            parts.append(self._diagnostics_html(row.diagnostics))
+        if row.outcome in ("failed", "error"):
+            # The card above says it all; repeating it here would show every failure twice.
+            link = self._card_link(row.checkpoint_id, "report.see_card_long")
+            parts.append(f'<p class="kl-note">{link}</p>')
+        else:
+            if row.message:
+                parts.append(f'<p class="kl-label">{self.t("report.what_seen")}</p>')
+                parts.append(f'<p class="kl-message">{_text(row.message)}</p>')
+            parts.append(self._details_html(row.details))
         parts.append("</div>")
         return "".join(parts)
 
@@ -363,56 +444,3 @@ class HtmlReport:
 
 def _sections(found: Diagnostics | None) -> tuple[tuple[str, str], ...]:
     return tuple((s.title, s.text) for s in found.sections) if found else ()
-
-
-_STYLE = """
-body { font-family: "Malgun Gothic", "Apple SD Gothic Neo", "Noto Sans CJK KR", "NanumGothic",
-  sans-serif; color: #222;
-  max-width: 1300px; }
-#title + p, #environment-header, #environment, .summary__data > h2, .run-count, p.filter,
-.controls, .col-links { display: none !important; }
-.kl-report { font-size: 15px; line-height: 1.5; }
-.kl-intro { color: #333; }
-.kl-score { margin: 12px 0 16px; }
-.kl-score-label { font-size: 20px; font-weight: bold; }
-.kl-score-value { font-size: 34px; font-weight: bold; margin-left: 8px; }
-.kl-bar { height: 12px; background: #eee; border-radius: 6px; width: 420px; margin-top: 4px; }
-.kl-bar > div { height: 12px; background: #2e7d32; border-radius: 6px; }
-table.kl-steps { border-collapse: collapse; margin-bottom: 12px; color: #222; }
-table.kl-steps td, table.kl-steps th { border: 1px solid #ccc; padding: 4px 10px; }
-table.kl-steps th { background: #f3f3f3; }
-tr.kl-lab td, tr.kl-total td { font-weight: bold; }
-tr.kl-partial td:last-child { color: #c62828; }
-tr.kl-full td:last-child { color: #2e7d32; }
-.kl-failures { padding-left: 20px; }
-.kl-card { border: 2px solid #c62828; border-radius: 8px; padding: 8px 14px; margin-bottom: 14px;
-  background: #fffafa; }
-.kl-card h3 { margin: 4px 0 8px; }
-.kl-badge { background: #c62828; color: #fff; border-radius: 4px; padding: 1px 8px; }
-.kl-id { color: #777; font-weight: normal; font-size: 13px; }
-.kl-points { color: #c62828; font-size: 14px; }
-.kl-label { font-weight: bold; margin: 8px 0 2px; }
-.kl-message, .kl-hint { margin: 0 0 6px; white-space: pre-wrap; }
-.kl-hint { background: #fff8e1; border-left: 4px solid #f9a825; padding: 4px 8px; }
-.kl-diag summary { cursor: pointer; font-weight: bold; }
-.kl-diag h4 { margin: 8px 0 2px; font-size: 13px; }
-.kl-diag pre, .kl-trace pre { background: #f5f5f5; padding: 6px; font-size: 12px;
-  white-space: pre-wrap; overflow-wrap: anywhere; }
-.kl-note { color: #555; font-size: 13px; }
-.kl-score-unit { font-size: 18px; margin-left: 4px; }
-.kl-blocked li { margin-bottom: 6px; }
-.kl-members { color: #555; font-size: 13px; }
-.kl-done { font-size: 18px; color: #2e7d32; font-weight: bold; }
-code { background: #eef; padding: 0 3px; border-radius: 3px; }
-td.col-result { font-size: 0; }
-td.col-result::before { content: attr(data-label); font-size: 14px; }
-td.col-result:hover::after, td.col-result.collapsed:hover::after { content: ""; }
-.kl-detail { font-size: 14px; color: #222; padding: 4px 8px; }
-.logexpander { display: none; }
-.logwrapper { max-height: none; overflow-y: visible; background: transparent; }
-.logwrapper:not(:has(.log)) { display: none; }
-.logwrapper .log { top: 0; height: auto; min-height: 0; }
-#results-table { color: #222; font-size: 14px; }
-.kl-trace pre { white-space: pre-wrap; }
-td.col-hint { font-size: 13px; max-width: 420px; }
-"""

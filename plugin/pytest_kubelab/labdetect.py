@@ -17,10 +17,32 @@ from .session import SETTINGS_KEY
 SPEC_FILENAME = "lab.yaml"  # the same name as pytest_kubelab.spec.SPEC_FILENAME
 
 
-def governed_by_spec(path: Path) -> bool:
-    """Whether ``path`` has a ``lab.yaml`` in its own folder or a folder above it."""
-    start = path if path.is_dir() else path.parent
-    return any((folder / SPEC_FILENAME).is_file() for folder in (start, *start.parents))
+def _spec_in_or_above(folder: Path) -> Path | None:
+    for candidate in (folder, *folder.parents):
+        spec = candidate / SPEC_FILENAME
+        if spec.is_file():
+            return spec
+    return None
+
+
+def spec_for(path: Path) -> Path | None:
+    """The ``lab.yaml`` governing ``path``: in its own folder (a file's folder) or above."""
+    return _spec_in_or_above(path if path.is_dir() else path.parent)
+
+
+def spec_paths_in_args(config: pytest.Config) -> list[Path]:
+    """The ``lab.yaml`` files governing the paths on the command line (or testpaths)."""
+    found: list[Path] = []
+    for arg in config.args:
+        path = Path(str(arg).split("::")[0])
+        if not path.exists():
+            continue
+        path = path.resolve()
+        candidates = [spec_for(path)]
+        if path.is_dir():
+            candidates += sorted(path.glob(f"*/{SPEC_FILENAME}"))
+        found.extend(c.resolve() for c in candidates if c is not None and c.resolve() not in found)
+    return found
 
 
 def is_lab_run(config: pytest.Config) -> bool:
@@ -28,13 +50,4 @@ def is_lab_run(config: pytest.Config) -> bool:
     settings = config.stash.get(SETTINGS_KEY, None)
     if settings is not None and settings.sim is not None:
         return True
-    for arg in config.args:
-        path = Path(str(arg).split("::")[0])
-        if not path.exists():
-            continue
-        path = path.resolve()
-        if governed_by_spec(path):
-            return True
-        if path.is_dir() and any(path.glob(f"*/{SPEC_FILENAME}")):
-            return True
-    return False
+    return bool(spec_paths_in_args(config))

@@ -15,11 +15,12 @@ from typing import Any
 import pytest
 
 from . import diagnostics, distributed, gradefile, markers, terminal
-from .catalog import messages, render
-from .causes import summary_of
+from .assertions import assertion_message, is_assertion_failure
+from .catalog import CatalogError, add_lab_messages, messages, render
+from .causes import first_sentence, summary_of
 from .grading import GradeBook, Result
 from .lab import VERDICT_KEY
-from .labdetect import is_lab_run
+from .labdetect import is_lab_run, spec_paths_in_args
 from .redact import REDACTOR, redact
 from .session import (
     BLOCKED_BY_KEY,
@@ -29,7 +30,7 @@ from .session import (
     SETTINGS_KEY,
     SPEC_KEY,
 )
-from .spec import LabSpec, LabSpecError, find_spec_for, load_spec
+from .spec import Checkpoint, LabSpec, LabSpecError, find_spec_for, load_spec
 from .verdict import CheckpointFailed, Verdict
 
 
@@ -52,8 +53,42 @@ def set_up(config: pytest.Config) -> None:
         html_report.register(config)
     if is_lab_run(config):
         terminal.quiet_pytest_sections(config)
+        _register_lab_markers(config)
+        markers.register_selected_steps(config)
     # -n N grades as a serial run does; the grade JSON's metadata.
     distributed.register(config, is_lab_run)
+    for spec_path in spec_paths_in_args(config):
+        add_messages_of(spec_path.parent)
+
+
+def _register_lab_markers(config: pytest.Config) -> None:
+    # For ``pytest --markers`` and -m before collection; collection registers the rest.
+    for spec_path in spec_paths_in_args(config):
+        try:
+            markers.register_lab(config, load_spec(spec_path))
+        except LabSpecError as exc:
+            raise pytest.UsageError(str(exc)) from None
+
+
+def add_messages_of(folder: Path) -> None:
+    """A lab's own message keys (messages.yaml beside its lab.yaml), on top of the package's."""
+    try:
+        add_lab_messages(folder)
+    except CatalogError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+def register_lab_file(config: pytest.Config, spec_path: Path) -> None:
+    """Markers and messages of the lab governing a test file, before pytest imports it.
+
+    A lab's step and lab-name markers must exist then, so that ``@pytest.mark.step3``
+    passes --strict-markers there too.
+    """
+    try:
+        markers.register_lab(config, load_spec(spec_path))
+    except LabSpecError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    add_messages_of(spec_path.parent)
 
 
 def catch_up(session: pytest.Session) -> None:
@@ -70,7 +105,7 @@ def catch_up(session: pytest.Session) -> None:
             start(session)
 
 
-def tag_and_order(items: list[pytest.Item]) -> None:
+def tag_and_order(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Attach spec and checkpoint to lab items, add step/lab markers, order them as the lab does."""
     lab_items: list[pytest.Item] = []
     spec_order: dict[Path, int] = {}
@@ -79,15 +114,14 @@ def tag_and_order(items: list[pytest.Item]) -> None:
         if checkpoint_id is None:
             continue
         spec = _spec_for(item)
-        checkpoint = spec.checkpoint(checkpoint_id)
+        markers.register_lab(config, spec)
+        checkpoint = _checkpoint_of(item, spec, checkpoint_id)
         item.stash[SPEC_KEY] = spec
         item.stash[CHECKPOINT_KEY] = checkpoint
         item.add_marker(f"step{checkpoint.step}")
-        if spec.name in markers.LAB_MARKERS:
-            item.add_marker(spec.name)
-        # The labs run in the order the lab text presents them, then any other lab.
-        known = list(markers.LAB_MARKERS)
-        spec_order.setdefault(spec.path, known.index(spec.name) if spec.name in known else 99)
+        item.add_marker(spec.name)
+        # The labs run in their lab.yaml ``order``, then by name.
+        spec_order.setdefault(spec.path, spec.order)
         lab_items.append(item)
     if not lab_items:
         return
@@ -98,6 +132,7 @@ def tag_and_order(items: list[pytest.Item]) -> None:
             lab_items,
             key=lambda i: (
                 spec_order[i.stash[SPEC_KEY].path],
+                i.stash[SPEC_KEY].name,
                 i.stash[CHECKPOINT_KEY].step,
                 i.stash[CHECKPOINT_KEY].order,
             ),
@@ -128,6 +163,17 @@ def _spec_for(item: pytest.Item) -> LabSpec:
         raise pytest.UsageError(str(exc)) from None
 
 
+def _checkpoint_of(item: pytest.Item, spec: LabSpec, checkpoint_id: str) -> Checkpoint:
+    try:
+        return spec.checkpoint(checkpoint_id)
+    except LabSpecError:
+        # One line naming both sides, so the author sees at once which one to fix.
+        raise pytest.UsageError(
+            f"{item.nodeid}: checkpoint({checkpoint_id!r}) is not a checkpoint of {spec.path} "
+            f"(its ids: {', '.join(c.id for c in spec.checkpoints)})"
+        ) from None
+
+
 def skip_if_blocked(item: pytest.Item) -> None:
     """Skip a checkpoint whose needs did not pass ("blocked by …")."""
     checkpoint = item.stash[CHECKPOINT_KEY]
@@ -149,6 +195,9 @@ def record(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRe
     book = item.config.stash[GRADEBOOK_KEY]
     lang = book.lang
     hint = checkpoint.hint_in(lang)
+    # pytest heads a failure's section with the location's last part: the checkpoint, not
+    # the test function's name (four labs' tests are all called test_release).
+    report.location = (report.location[0], report.location[1], headline(checkpoint, lang))
     result: Result | None = None
     if report.when == "call" and report.passed:
         verdict = item.stash.get(VERDICT_KEY, None)
@@ -172,6 +221,10 @@ def record(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRe
             found = diagnostics.for_failure(item, call.excinfo.value.verdict, lang)
             if found is not None:
                 report.longrepr += f"\n\n=== {render('diag.section', lang)} ===\n{found.as_text()}"
+        elif is_assertion_failure(call.excinfo.value):
+            # An instructor's plain assert: the student's failure, with the author's words.
+            message = redact(assertion_message(call.excinfo.value))
+            result = Result(checkpoint, "failed", message, hint, summary=first_sentence(message))
         else:
             error = redact(f"{call.excinfo.typename}: {call.excinfo.value}")
             result = Result(checkpoint, "error", render("grader.error", lang, error=error), hint)
@@ -190,6 +243,11 @@ def record(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestRe
                 ("earned", str(result.earned)),
             ]
         )
+
+
+def headline(checkpoint: Checkpoint, lang: str) -> str:
+    """``obs.3.promtail — Promtail DaemonSet …``: how a checkpoint is named in pytest's output."""
+    return f"{checkpoint.id} — {checkpoint.title_in(lang)}"
 
 
 def _details(verdict: Verdict | None) -> tuple[str, ...]:

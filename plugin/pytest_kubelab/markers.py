@@ -1,27 +1,54 @@
-"""Markers of the lab spec: ``checkpoint(id)``, ``step1`` … ``step6`` and the lab names."""
+"""Markers of a lab spec: ``checkpoint(id)``, plus ``stepN`` and the lab's name.
+
+Only ``checkpoint`` is fixed. The step markers (``step1`` … ``stepN``) and one marker per
+lab (its ``lab:`` name) come from each ``lab.yaml`` as it loads, with no fixed maximum,
+so ``pytest -m step7`` or ``pytest -m mylab`` work for any lab an instructor writes.
+Every checkpoint test gets its step and lab markers from its id; a test may also carry
+them explicitly under ``--strict-markers``, because a lab's markers are registered
+before pytest imports the test modules of its folder.
+"""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-MAX_STEP = 6
-LAB_MARKERS = {
-    "observability": "the observability lab (Prometheus, Grafana, Loki, Jaeger, demo app)",
-    "kubecost": "the cost lab (metrics-server, Kubecost, namespaces, HPA, allocation API)",
-}
+from .spec import LabSpec
+
 CHECKPOINT = (
     "checkpoint(id): ties a test to its lab.yaml entry (title, hint, points, needs); "
     "added step and lab markers follow from it"
 )
+_REGISTERED = pytest.StashKey[set[str]]()
+_STEP = re.compile(r"\bstep[1-9][0-9]*\b")
 
 
 def register(config: pytest.Config) -> None:
-    """Register every marker so the spec runs under ``--strict-markers``."""
+    """Register the ``checkpoint`` marker (the per-lab ones follow :func:`register_lab`)."""
     config.addinivalue_line("markers", CHECKPOINT)
-    for step in range(1, MAX_STEP + 1):
-        config.addinivalue_line("markers", f"step{step}: checkpoints of lab step {step}")
-    for name, description in LAB_MARKERS.items():
-        config.addinivalue_line("markers", f"{name}: {description}")
+    config.stash[_REGISTERED] = set()
+
+
+def register_lab(config: pytest.Config, spec: LabSpec) -> None:
+    """Register ``spec``'s step markers and its lab-name marker, once per session."""
+    done = config.stash.setdefault(_REGISTERED, set())
+    lines = {f"step{step}": f"step{step}: checkpoints of lab step {step}" for step in spec.steps}
+    lines[spec.name] = f"{spec.name}: the lab '{spec.title['en']}' ({spec.path})"
+    for name, line in lines.items():
+        if name not in done:
+            done.add(name)
+            config.addinivalue_line("markers", line)
+
+
+def register_selected_steps(config: pytest.Config) -> None:
+    """Register every ``stepN`` that ``-m`` names, so selecting a step no loaded lab has
+    selects nothing (as any marker with no test does) instead of failing as unknown."""
+    done = config.stash.setdefault(_REGISTERED, set())
+    for name in sorted(set(_STEP.findall(str(config.option.markexpr or "")))):
+        if name not in done:
+            done.add(name)
+            config.addinivalue_line("markers", f"{name}: checkpoints of lab step {name[4:]}")
 
 
 def checkpoint_id(item: pytest.Item) -> str | None:

@@ -21,7 +21,6 @@ GROUP = "kubelab"
 DEFAULT_WAIT = 120.0
 DEFAULT_DEADLINE = 900.0
 DEFAULT_NODE_ADDRESS = "localhost"
-EXPECTED_CONTEXT = "kind-lab-cluster"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ kubernetes client only when a checkpoint first reads the cluster.
 from __future__ import annotations
 
 from collections.abc import Generator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ import pytest
 # _plain_loading comes first: the modules imported after it skip assertion rewriting.
 from . import _plain_loading, markers  # noqa: F401
 from .fixtures import lab, lab_access, lab_deadline, lab_settings  # noqa: F401
-from .labdetect import is_lab_run
+from .labdetect import is_lab_run, spec_for, spec_paths_in_args
 from .options import add_options, read_settings
 from .provision.options import add_provision_options, provision_requested
 from .session import (
@@ -37,24 +38,31 @@ from .session import (
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
     add_provision_options(parser)
+    from .watch import add_watch_options
+
+    add_watch_options(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     markers.register(config)
-    settings = read_settings(config)
-    config.stash[SETTINGS_KEY] = settings
-    if settings.sim is not None:
-        from .sim.scenario import available_scenarios
+    config.stash[SETTINGS_KEY] = read_settings(config)
+    if _wants_lab_machinery(config):
+        from . import labrun
 
+        labrun.set_up(config)
+    from . import watch
+
+    watch.register(config)  # --lab-watch: re-grade until all pass (settings: no waiting)
+    settings = config.stash[SETTINGS_KEY]
+    if settings.sim is not None:
+        from .sim.scenario import available_scenarios, use_lab_folders
+
+        use_lab_folders([spec_path.parent for spec_path in spec_paths_in_args(config)])
         if settings.sim not in available_scenarios():
             raise pytest.UsageError(
                 f"--lab-sim accepts one of: {', '.join(available_scenarios())} "
                 f"(got {settings.sim!r})"
             )
-    if _wants_lab_machinery(config):
-        from . import labrun
-
-        labrun.set_up(config)
 
 
 def _wants_lab_machinery(config: pytest.Config) -> bool:
@@ -123,7 +131,7 @@ def pytest_collection_modifyitems(
 
     if not config.stash.get(LAB_READY_KEY, False):
         labrun.catch_up(session)
-    labrun.tag_and_order(items)
+    labrun.tag_and_order(config, items)
 
 
 @pytest.hookimpl(trylast=True)
@@ -133,6 +141,17 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         from .provision.hook import provision_session
 
         provision_session(session)
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> None:
+    # A lab's step and lab-name markers must exist before pytest imports its test modules.
+    if file_path.suffix != ".py":
+        return
+    spec_path = spec_for(file_path)
+    if spec_path is not None:
+        from . import labrun
+
+        labrun.register_lab_file(parent.config, spec_path)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -15,10 +15,11 @@ from typing import Any
 
 import yaml
 
-from . import yamlio
+from . import contract, yamlio
 from .catalog import LANGUAGES
 
 SPEC_FILENAME = "lab.yaml"
+DEFAULT_ORDER = 100
 
 
 class LabSpecError(Exception):
@@ -64,6 +65,16 @@ class LabSpec:
     path: Path
     expected: Mapping[str, Any]
     checkpoints: tuple[Checkpoint, ...]
+    # Where this lab runs among the loaded labs (lab.yaml ``order``; lower first, then name).
+    order: int = DEFAULT_ORDER
+    # The kubeconfig context the lab's cluster has (``expected.context``, or kind's
+    # ``kind-<cluster_name>``); None when the lab names neither, so no context is expected.
+    context: str | None = None
+
+    @property
+    def steps(self) -> tuple[int, ...]:
+        """The lab's step numbers, ascending, each once."""
+        return tuple(sorted({c.step for c in self.checkpoints}))
 
     def checkpoint(self, checkpoint_id: str) -> Checkpoint:
         for checkpoint in self.checkpoints:
@@ -144,7 +155,21 @@ def parse_spec(raw: Any, path: Path) -> LabSpec:
         path=path,
         expected=expected,
         checkpoints=checkpoints,
+        order=_int(raw.get("order", DEFAULT_ORDER), f"{path}: order", 0),
+        context=_context(expected, path),
     )
+
+
+def _context(expected: Mapping[str, Any], path: Path) -> str | None:
+    """The expected kubeconfig context: ``expected.context``, else kind's name for the cluster."""
+    for key in ("context", "cluster_name"):
+        value = expected.get(key)
+        if value is not None and (not isinstance(value, str) or not value):
+            raise LabSpecError(f"{path}: expected.{key} must be a non-empty string, got {value!r}")
+    if expected.get("context"):
+        return str(expected["context"])
+    # kind names the context of cluster NAME "kind-NAME" (kind create cluster --name NAME).
+    return f"kind-{expected['cluster_name']}" if expected.get("cluster_name") else None
 
 
 def _check_references(checkpoints: tuple[Checkpoint, ...], path: Path) -> None:
@@ -179,7 +204,15 @@ def load_spec(path: Path) -> LabSpec:
         raw = yamlio.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise LabSpecError(f"{path}: not valid YAML: {exc}") from exc
-    return parse_spec(raw, path)
+    spec = parse_spec(raw, path)
+    try:
+        # The lab's typed contract (expected.schema.yaml), when it states one.
+        schema = contract.schema_for(path)
+        if schema is not None:
+            contract.check_expected(dict(spec.expected), schema, str(path))
+    except contract.ContractError as exc:
+        raise LabSpecError(str(exc)) from None
+    return spec
 
 
 def find_spec_for(test_path: Path) -> Path | None:

@@ -7,11 +7,14 @@ isolation; the end-to-end path through the simulator is in test_report.py.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
-from pytest_kubelab.diagnostics import LOG_LINES, collect, pod_status
+import requests
+from pytest_kubelab.diagnostics import collect, pod_status
 from pytest_kubelab.kubeapi import KubeApiError
 from pytest_kubelab.redact import MASK
+from pytest_kubelab.sim.runtime import start
 from pytest_kubelab.verdict import Subject, about, failed
 
 NODE = {
@@ -52,20 +55,41 @@ NORMAL = {**WARNING, "type": "Normal", "reason": "Pulled", "message": "pulled"}
 
 
 class FakeReader:
-    """Answers like ClusterReader from fixed objects."""
+    """Answers like ClusterReader from fixed objects.
 
-    def __init__(self, pods: Sequence[Mapping[str, Any]], log: str = "") -> None:
+    ``log`` is every container's current log, ``previous`` the log of the instance
+    before the last restart (what ``kubectl logs --previous`` prints).
+    """
+
+    def __init__(
+        self,
+        pods: Sequence[Mapping[str, Any]],
+        log: str = "",
+        previous: str = "",
+        objects: Mapping[tuple[str, str, str], Any] | None = None,
+    ) -> None:
         self.pods = list(pods)
         self.log = log
+        self.previous = previous
+        self.objects = dict(objects or {})
         self.log_calls: list[tuple[str, str, str, int]] = []
+        self.previous_calls: list[tuple[str, str, str]] = []
 
     def list(self, kind: str, namespace: str | None = None, selector: Any = None) -> list[Any]:
         return [NODE] if kind == "Node" else list(self.pods)
 
+    def get(self, kind: str, name: str, namespace: str | None = None) -> Any:
+        return self.objects.get((kind, namespace or "", name))
+
     def events_for(self, namespace: str, names: Sequence[str]) -> list[Any]:
         return [WARNING, NORMAL]
 
-    def logs(self, namespace: str, pod: str, container: str, tail: int = 30) -> str:
+    def logs(
+        self, namespace: str, pod: str, container: str, tail: int = 30, *, previous: bool = False
+    ) -> str:
+        if previous:
+            self.previous_calls.append((namespace, pod, container))
+            return self.previous
         self.log_calls.append((namespace, pod, container, tail))
         return self.log
 
@@ -76,7 +100,7 @@ def _verdict() -> Any:
 
 def test_pod_table_states_events_and_logs() -> None:
     log = "\n".join(f"line {i}" for i in range(100)) + "\nlevel=error password=hunter2hunter"
-    reader = FakeReader([CRASHING], log)
+    reader = FakeReader([CRASHING], previous=log)
     found = collect(reader, _verdict(), "en")  # type: ignore[arg-type]
     assert found is not None
     text = found.as_text()
@@ -88,7 +112,10 @@ def test_pod_table_states_events_and_logs() -> None:
         in text
     )
     assert "pulled" not in text  # only Warning events
-    assert reader.log_calls == [("logging", "loki-promtail-x7k2m", "promtail", LOG_LINES)]
+    # Crash-looping: the previous instance's log holds the error; the current one (the
+    # same instance while it waits to restart) is not read again.
+    assert reader.previous_calls == [("logging", "loki-promtail-x7k2m", "promtail")]
+    assert reader.log_calls == []
     assert "line 99" in text
     assert "line 50" not in text
     assert "hunter2hunter" not in text
@@ -96,14 +123,129 @@ def test_pod_table_states_events_and_logs() -> None:
     assert "Nodes" not in text  # nodes are fine and the verdict names pods
     # Section titles are commands the student can run to see the same.
     assert "(kubectl get pods -o wide -n logging -l app=p)" in text
-    assert "(kubectl logs -n logging loki-promtail-x7k2m -c promtail --tail=30)" in text
+    assert (
+        "before its restart, which ended with Error, exit 1 "
+        "(kubectl logs -n logging loki-promtail-x7k2m -c promtail --previous --tail=30)"
+    ) in text
 
 
 def test_korean_titles() -> None:
     found = collect(FakeReader([CRASHING]), _verdict(), "ko")  # type: ignore[arg-type]
     assert found is not None
     assert "관련 Pod 상태" in found.as_text()
-    assert "로그가 비어 있습니다" in found.as_text()
+    assert "로그가 비어 있는 컨테이너: loki-promtail-x7k2m/promtail." in found.as_text()
+
+
+def _crashing(name: str) -> dict[str, Any]:
+    return {**CRASHING, "metadata": {**CRASHING["metadata"], "name": name}}
+
+
+def test_a_crash_without_previous_log_falls_back_to_the_current_one() -> None:
+    reader = FakeReader([CRASHING], log="level=error msg=boom")
+    found = collect(reader, _verdict(), "en")  # type: ignore[arg-type]
+    assert found is not None
+    text = found.as_text()
+    assert reader.previous_calls and reader.log_calls
+    assert "level=error msg=boom" in text
+    assert "(kubectl logs -n logging loki-promtail-x7k2m -c promtail --tail=30)" in text
+    assert "Empty log" not in text  # the container did say something
+
+
+def test_identical_logs_are_shown_once() -> None:
+    pods = [_crashing("p-1"), _crashing("p-2"), _crashing("p-3")]
+    found = collect(FakeReader(pods, previous="fatal: same"), _verdict(), "en")  # type: ignore[arg-type]
+    assert found is not None
+    text = found.as_text()
+    assert text.count("fatal: same") == 1
+    assert (
+        "The same log for 3 containers, shown once: p-1/promtail, p-2/promtail, p-3/promtail"
+        in (text)
+    )
+
+
+def test_empty_logs_are_said_once() -> None:
+    pods = [_crashing("p-1"), _crashing("p-2")]
+    found = collect(FakeReader(pods), _verdict(), "en")  # type: ignore[arg-type]
+    assert found is not None
+    text = found.as_text()
+    assert text.count("Empty log") == 1
+    assert "Empty log: p-1/promtail, p-2/promtail." in text
+
+
+def test_containers_that_never_started_are_named_not_read() -> None:
+    pulling = {
+        "metadata": {"name": "web-1", "namespace": "demo"},
+        "status": {
+            "phase": "Pending",
+            "containerStatuses": [
+                {
+                    "name": "nginx",
+                    "ready": False,
+                    "restartCount": 0,
+                    "state": {"waiting": {"reason": "ImagePullBackOff"}},
+                }
+            ],
+        },
+    }
+    second = {**pulling, "metadata": {"name": "web-2", "namespace": "demo"}}
+    reader = FakeReader([pulling, second])
+    found = collect(reader, _verdict(), "ko")  # type: ignore[arg-type]
+    assert found is not None
+    assert reader.log_calls == [] and reader.previous_calls == []
+    text = found.as_text()
+    assert text.count("로그가 아직 없는 컨테이너") == 1
+    assert "한 번도 시작하지 못해 로그가 아직 없는 컨테이너: web-1/nginx, web-2/nginx." in text
+
+
+SERVICE = {"metadata": {"name": "web-service"}, "spec": {"selector": {"app": "p"}}}
+
+
+def test_a_failure_naming_a_service_gets_its_pods() -> None:
+    reader = FakeReader([CRASHING], objects={("Service", "demo", "web-service"): SERVICE})
+    found = collect(reader, failed("obs.demo.no_ready_pods", service="demo/web-service"), "en")  # type: ignore[arg-type]
+    assert found is not None
+    assert "(kubectl get pods -o wide -n demo -l app=p)" in found.as_text()
+
+
+def test_a_failure_naming_a_workload_with_the_namespace_apart() -> None:
+    deployment = {"spec": {"selector": {"matchLabels": {"app": "p"}}}}
+    reader = FakeReader([CRASHING], objects={("Deployment", "kubecost", "analyzer"): deployment})
+    verdict = failed("cost.kubecost.proxy_unavailable", service="x:9090", workload="analyzer")
+    found = collect(
+        reader, replace(verdict, params={**verdict.params, "namespace": "kubecost"}), "en"
+    )  # type: ignore[arg-type]
+    assert found is not None
+    assert "-n kubecost -l app=p" in found.as_text()
+
+
+def test_healthy_pods_behind_a_named_service_add_nothing() -> None:
+    healthy = {
+        "metadata": {"name": "web-1"},
+        "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]},
+    }
+    reader = FakeReader([healthy], objects={("Service", "demo", "web-service"): SERVICE})
+    verdict = failed("obs.demo.unexpected_page", service="Service demo/web-service:80")
+    assert collect(reader, verdict, "en") is None  # type: ignore[arg-type]
+
+
+def test_the_simulator_serves_previous_logs_like_the_kubelet() -> None:
+    with start("obs-promtail-crash") as cluster:
+        path = "/api/v1/namespaces/monitoring/pods/loki-promtail-x7k2m/log"
+        previous = requests.get(
+            cluster.server_url + path,
+            params={"container": "promtail", "previous": "true", "tailLines": "1"},
+            timeout=5,
+        )
+        assert previous.status_code == 200
+        assert "too many open files" in previous.text
+        assert "09:19:51" in previous.text  # the instance before the last restart
+        healthy = requests.get(
+            cluster.server_url + "/api/v1/namespaces/monitoring/pods/loki-promtail-h3n9q/log",
+            params={"container": "promtail", "previous": "true"},
+            timeout=5,
+        )
+        assert healthy.status_code == 400
+        assert 'previous terminated container "promtail"' in healthy.json()["message"]
 
 
 def test_no_pods_says_so() -> None:
@@ -169,3 +311,19 @@ def test_long_logs_are_bounded() -> None:
     assert found is not None
     assert all(len(s.text) <= 6002 for s in found.sections)
     assert all(len(line) <= 500 for s in found.sections for line in s.text.splitlines())
+
+
+def test_the_same_warning_for_several_pods_is_one_line() -> None:
+    def about_pod(name: str) -> dict[str, Any]:
+        return {**WARNING, "involvedObject": {"kind": "Pod", "name": name}}
+
+    class Replicas(FakeReader):
+        def events_for(self, namespace: str, names: Sequence[str]) -> list[Any]:
+            return [about_pod("p-1"), about_pod("p-2"), {**about_pod("p-3"), "message": "other"}]
+
+    found = collect(Replicas([_crashing("p-1")]), _verdict(), "en")  # type: ignore[arg-type]
+    assert found is not None
+    text = found.as_text()
+    assert "BackOff  Pod/p-1, Pod/p-2: Back-off restarting failed container promtail (x12)" in text
+    assert "BackOff  Pod/p-3: other (x12)" in text
+    assert text.count("Back-off restarting failed container promtail") == 1

@@ -116,8 +116,9 @@ def test_unknown_checkpoint_id_is_a_clear_error(mini_lab: pytest.Pytester) -> No
         encoding="utf-8",
     )
     result = mini_lab.runpytest_subprocess("minilab", "--lab-sim", "fresh")
-    assert result.ret != 0
-    assert "no checkpoint with id 'm.9.zzz'" in result.stdout.str() + result.stderr.str()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "checkpoint('m.9.zzz') is not a checkpoint of" in result.stderr.str()
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
 
 
 def test_broken_lab_yaml_is_a_usage_error_not_a_crash(mini_lab: pytest.Pytester) -> None:

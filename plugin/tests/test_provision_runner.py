@@ -289,9 +289,11 @@ def test_missing_kind_says_how_to_install(tmp_path: Path, monkeypatch: pytest.Mo
 # so these runs assert what was built and how a failure is reported, not the grade.
 
 
-def _lab_run(pytester: pytest.Pytester, fake: FakeKube, *args: str) -> pytest.RunResult:
+def _lab_run(
+    pytester: pytest.Pytester, fake: FakeKube, *args: str, lab: str = "tests/lab1_kubecost"
+) -> pytest.RunResult:
     return pytester.runpytest_subprocess(
-        str(pytester.path / "tests" / "lab1_kubecost"),
+        str(pytester.path / lab),
         "--lab-provision",
         "--kubeconfig",
         str(fake.kubeconfig),
@@ -393,3 +395,38 @@ def test_lab_provision_rejects_lab_sim(
     result = _lab_run(pytester, fake, "--lab-sim", "complete")
     assert "cannot be used with --lab-sim" in result.stderr.str()
     assert fake.calls() == []
+
+
+def test_a_build_without_charts_needs_no_helm(
+    pytester: pytest.Pytester, lab_copy: Path, fake: FakeKube
+) -> None:
+    # Step 1 is the kind cluster only: with no helm anywhere, it still builds.
+    (fake.bin / "helm").unlink()
+    result = _lab_run(pytester, fake, "-m", "kubecost and step1")
+    assert "kind create cluster" in fake.verbs(), result.stdout.str()
+    assert "helm was not found" not in result.stdout.str() + result.stderr.str()
+    # A step that installs a chart still asks for helm, saying how to get it.
+    fake.clear_log()
+    result = _lab_run(pytester, fake, "-m", "kubecost and step3", "--keep-cluster")
+    assert "helm was not found on PATH; install Helm 3" in result.stdout.str() + result.stderr.str()
+    assert not any(v.startswith("helm") for v in fake.verbs())
+
+
+def test_the_example_lab_builds_with_kind_and_kubectl_only(
+    pytester: pytest.Pytester, fake: FakeKube
+) -> None:
+    import shutil
+
+    (fake.bin / "helm").unlink()
+    shutil.copytree(REPO / "examples" / "webapp_lab", pytester.path / "webapp_lab")
+    shutil.copy(REPO / "pyproject.toml", pytester.path / "pyproject.toml")
+    result = _lab_run(pytester, fake, lab="webapp_lab")
+    text = result.stdout.str()
+    assert "kubelab provision: building webapp steps 1-3" in text
+    verbs = fake.verbs()
+    assert "kind create cluster" in verbs
+    assert "kubectl apply" in verbs
+    create = next(call for call in fake.calls() if call[:3] == ["kind", "create", "cluster"])
+    assert "--name=webapp-lab" in create and any(a.endswith("kind-config.yaml") for a in create)
+    applied = next(call for call in fake.calls() if call[0] == "kubectl" and "apply" in call)
+    assert any(a.endswith("manifests/web.yaml") for a in applied)

@@ -1,24 +1,31 @@
 """Step 4: Jaeger installed and running, its UI on NodePort 30081, its query API answering."""
 
 import pytest
+from pytest_kubelab import expect
 from pytest_kubelab.checks import jaeger
 
 
 @pytest.mark.checkpoint("obs.4.release")
 def test_release(lab):
-    lab.require(jaeger.release)
+    """Jaeger installed: Helm release jaeger is deployed in monitoring."""
+    release = lab.expected["jaeger"]
+    namespace = lab.expected["namespace"]
+    lab.require(expect.helm_release_deployed(namespace, release["release"], release["install"]))
 
 
 @pytest.mark.checkpoint("obs.4.jaeger-ready")
 def test_jaeger_ready(lab):
+    """Deployment jaeger (v1 all-in-one or v2) is Ready."""
     lab.require(jaeger.jaeger_ready)
 
 
 @pytest.mark.checkpoint("obs.4.jaeger-ui")
 def test_jaeger_ui(lab):
+    """http://<node>:30081 serves the Jaeger UI page."""
     lab.require(jaeger.jaeger_ui)
 
 
 @pytest.mark.checkpoint("obs.4.jaeger-api")
 def test_jaeger_api(lab):
+    """The query API answers with a service list (/api/v3/services, else /api/services)."""
     lab.require(jaeger.jaeger_api)

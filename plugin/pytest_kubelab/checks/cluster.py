@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from .. import expect
 from ..cluster import name_of
-from ..options import EXPECTED_CONTEXT
 from ..verdict import Verdict, failed, passed, pending
 from .nodehealth import ready_condition
 
@@ -20,17 +20,8 @@ NOT_READY_GRACE_SECONDS = 180
 
 
 def cluster_reachable(lab: Lab) -> Verdict:
-    """The API server answers ``/version`` for the context in use."""
-    version = lab.cluster.api.get_json("/version") or {}
-    context = lab.target.context or ""
-    key = "cluster.reachable" if context == EXPECTED_CONTEXT else "cluster.reachable_other_context"
-    return passed(
-        key,
-        server=lab.target.server,
-        version=version.get("gitVersion", "?"),
-        context=context,
-        expected_context=EXPECTED_CONTEXT,
-    )
+    """The API server answers ``/version``; a context other than the lab's is pointed out."""
+    return expect.api_reachable()(lab)
 
 
 def is_control_plane(node: Mapping[str, Any]) -> bool:
@@ -50,7 +41,7 @@ def node_roles(lab: Lab) -> Verdict:
         "cp": len(control),
         "workers": len(workers),
         "names": ", ".join(control + workers) or "-",
-        "cluster_name": lab.expected.get("cluster_name", "lab-cluster"),
+        "cluster_name": lab.expected.get("cluster_name", "-"),
     }
     if len(control) == expected["control_plane"] and len(workers) == expected["workers"]:
         return passed("nodes.roles_ok", **params)

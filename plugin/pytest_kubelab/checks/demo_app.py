@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import probes
-from ..cluster import Obj, labels_of, name_of
+from ..cluster import labels_of, name_of
+from ..expect import normal_image, ready_endpoints
 from ..podstatus import is_ready
 from ..quantity import same_quantity
 from ..verdict import Subject, Verdict, about, failed, passed, pending
@@ -15,15 +16,6 @@ from .workloads import describe_problems, pod_problems, pods_of, workload_verdic
 
 if TYPE_CHECKING:
     from ..lab import Lab
-
-DEFAULT_REGISTRY_PREFIXES = ("docker.io/library/", "docker.io/", "index.docker.io/library/")
-
-
-def _normal_image(image: str) -> str:
-    for prefix in DEFAULT_REGISTRY_PREFIXES:
-        if image.startswith(prefix):
-            return image[len(prefix) :]
-    return image
 
 
 def namespace(lab: Lab) -> Verdict:
@@ -37,7 +29,7 @@ def _spec_mismatches(deployment: Mapping[str, Any], conf: Mapping[str, Any]) -> 
     spec = deployment.get("spec") or {}
     containers = ((spec.get("template") or {}).get("spec") or {}).get("containers") or []
     wanted_image = conf["container_image"]
-    app = [c for c in containers if _normal_image(str(c.get("image", ""))) == wanted_image]
+    app = [c for c in containers if normal_image(str(c.get("image", ""))) == wanted_image]
     problems = []
     replicas = spec.get("replicas", 1)
     if replicas != conf["replicas"]:
@@ -100,7 +92,7 @@ def web_service(lab: Lab) -> Verdict:
         return failed("obs.service.wrong_nodeport", service=where, port=port, seen=seen)
     selector = spec.get("selector") or {}
     selected = lab.cluster.list("Pod", ns, dict(selector)) if selector else []
-    ready = ready_endpoints(lab, ns, name, selected)
+    ready = ready_endpoints(lab.cluster, ns, name, selected)
     shown_selector = ",".join(f"{k}={v}" for k, v in selector.items()) or "-"
     if not selected:
         deployment = lab.cluster.get("Deployment", conf["deployment"], ns) or {}
@@ -149,27 +141,3 @@ def web_reachable(lab: Lab) -> Verdict:
         return passed("obs.demo.reachable", port=port)
     snippet = " ".join(answer.text.split())[:80]
     return failed("obs.demo.unexpected_page", port=port, status=answer.status, seen=snippet or "-")
-
-
-def ready_endpoints(lab: Lab, namespace: str, service: str, selected: list[Obj]) -> int:
-    """How many ready addresses the Service has, as kube-proxy sees them.
-
-    Endpoints is deprecated since Kubernetes 1.33 in favour of EndpointSlices; read
-    Endpoints first (still served everywhere), then the Service's slices, and only when
-    the API serves neither, count the Ready pods the selector picks, as the controller would.
-    """
-    endpoints = lab.cluster.get("Endpoints", service, namespace)
-    if endpoints is not None:
-        return sum(len(s.get("addresses") or []) for s in endpoints.get("subsets") or [])
-    slices = lab.cluster.list("EndpointSlice", namespace, {"kubernetes.io/service-name": service})
-    if slices:
-        return sum(
-            1
-            for piece in slices
-            for endpoint in piece.get("endpoints") or []
-            if (endpoint.get("conditions") or {}).get("ready", True)
-        )
-    served = lab.cluster.exists("Endpoints", namespace) or lab.cluster.exists(
-        "EndpointSlice", namespace
-    )
-    return 0 if served else sum(1 for pod in selected if is_ready(pod))

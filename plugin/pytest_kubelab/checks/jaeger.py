@@ -16,14 +16,10 @@ from ..cluster import name_of
 from ..readers import MalformedAnswer
 from ..readers import jaeger as jaeger_answers
 from ..verdict import Verdict, failed, passed, pending
-from .workloads import expected_release, workload_verdict
+from .workloads import workload_verdict
 
 if TYPE_CHECKING:
     from ..lab import Lab
-
-
-def release(lab: Lab) -> Verdict:
-    return expected_release(lab, "jaeger")
 
 
 def layout(deployment: Mapping[str, Any]) -> str:

@@ -17,7 +17,7 @@ from ..readers import loki as loki_answers
 from ..verdict import Verdict, failed, passed, pending
 from . import grafana
 from .nodespread import every_node_verdict
-from .workloads import expected_release, pods_of, workload_verdict
+from .workloads import pods_of, workload_verdict
 
 if TYPE_CHECKING:
     from ..lab import Lab
@@ -27,10 +27,6 @@ INOTIFY_LOG = "too many open files"
 # What promtail ("error sending batch") and Alloy ("final error sending batch") log when
 # every push to Loki fails; retrying forever cannot fix a wrong URL.
 PUSH_ERRORS = ("error sending batch",)
-
-
-def release(lab: Lab) -> Verdict:
-    return expected_release(lab, "loki")
 
 
 def loki_ready(lab: Lab) -> Verdict:

@@ -14,14 +14,10 @@ from ..verdict import Verdict, failed, first_problem, passed, pending
 from . import grafana
 from .nodehealth import down_nodes, instance_host
 from .nodespread import every_node_verdict
-from .workloads import expected_release, workload_verdict
+from .workloads import workload_verdict
 
 if TYPE_CHECKING:
     from ..lab import Lab
-
-
-def release(lab: Lab) -> Verdict:
-    return expected_release(lab, "prometheus_stack")
 
 
 def workloads(lab: Lab) -> Verdict:

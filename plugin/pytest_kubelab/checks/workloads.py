@@ -18,7 +18,7 @@ from ..verdict import Subject, Verdict, about, failed, passed, pending
 from .nodehealth import down_nodes, is_terminating, node_of
 
 if TYPE_CHECKING:
-    from ..lab import Lab
+    pass
 
 
 @dataclass(frozen=True)
@@ -147,16 +147,3 @@ def release_verdict(
     if rel.status in ("pending-install", "pending-upgrade", "pending-rollback"):
         return pending("release.not_deployed", **params), rel
     return failed("release.not_deployed", **params), rel
-
-
-def expected_release(lab: Lab, section: str) -> Verdict:
-    """The release that ``lab.expected[section]`` describes (``release``, ``install``) is deployed.
-
-    The release lives in ``lab.expected["namespace"]``; the install command, shown when
-    it is missing, is the lab's own (whitespace folded to one line).
-    """
-    conf = lab.expected[section]
-    verdict, _ = release_verdict(
-        lab.cluster, lab.expected["namespace"], conf["release"], " ".join(conf["install"].split())
-    )
-    return verdict

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from ..session import SETTINGS_KEY
+from .helm import HelmRelease
 from .kindcluster import ClusterHandle
 from .options import helm_bin, provision_requested
-from .plan import plan_for
+from .plan import LabPlan, plan_for
 from .recipe import RecipeError
 from .runner import Report, Runner
 from .tools import ProvisionError, Tools, find_tool
@@ -37,11 +39,18 @@ def _reporter(config: pytest.Config) -> Report:
     return report
 
 
-def tools_for(config: pytest.Config) -> Tools:
-    """kind, helm and kubectl, from the explicit options or PATH; never downloaded."""
+def tools_for(config: pytest.Config, plans: Sequence[LabPlan] = ()) -> Tools:
+    """kind and kubectl, and helm when a planned step installs a chart: from the explicit
+    options or PATH, never downloaded. A build of steps without charts needs no helm."""
+    charts = any(
+        isinstance(action, HelmRelease)
+        for plan in plans
+        for step in plan.recipe.steps_up_to(plan.last_step)
+        for action in step.actions
+    )
     return Tools(
         kind=find_tool("kind", config.getoption("kind_bin", default=None)),
-        helm=find_tool("helm", helm_bin(config)),
+        helm_path=find_tool("helm", helm_bin(config)) if charts else None,
         kubectl=find_tool("kubectl", config.getoption("kind_kubectl_bin", default=None)),
     )
 
@@ -68,7 +77,7 @@ def provision_session(session: pytest.Session) -> None:
         report("building " + ", ".join(p.describe() for p in plans))
         kubeconfig = settings.kubeconfig or Path("~/.kube/config").expanduser()
         runner = Runner(
-            tools_for(config),
+            tools_for(config, plans),
             kubeconfig,
             report,
             image=config.getoption("kind_image", default=None),

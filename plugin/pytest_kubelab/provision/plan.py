@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from .. import markers
 from ..session import CHECKPOINT_KEY, SPEC_KEY
 from .recipe import Recipe, RecipeError, load_recipe
 
@@ -32,6 +31,7 @@ def plan_for(items: Iterable[pytest.Item]) -> list[LabPlan]:
     """The labs and highest steps the selected checkpoint ``items`` need."""
     last: dict[str, int] = {}
     folders = {}
+    order: dict[str, int] = {}
     for item in items:
         spec = item.stash.get(SPEC_KEY, None)
         checkpoint = item.stash.get(CHECKPOINT_KEY, None)
@@ -39,9 +39,9 @@ def plan_for(items: Iterable[pytest.Item]) -> list[LabPlan]:
             continue
         last[spec.name] = max(last.get(spec.name, 0), checkpoint.step)
         folders[spec.name] = spec.path.parent
-    order = list(markers.LAB_MARKERS)
+        order[spec.name] = spec.order
     plans = []
-    for lab in sorted(last, key=lambda n: (order.index(n) if n in order else 99, n)):
+    for lab in sorted(last, key=lambda n: (order[n], n)):
         recipe = load_recipe(lab, folders[lab])
         if recipe is None:
             raise RecipeError(

@@ -68,11 +68,18 @@ def find_tool(name: str, explicit: str | None = None) -> Path:
 
 @dataclass(frozen=True)
 class Tools:
-    """The three executables provisioning uses."""
+    """The executables provisioning uses; helm only when a built step installs a chart."""
 
     kind: Path
-    helm: Path
+    helm_path: Path | None
     kubectl: Path
+
+    @property
+    def helm(self) -> Path:
+        if self.helm_path is None:
+            # tools_for() looks helm up whenever a planned step has a helm action.
+            raise ProvisionError(f"helm was not looked up for this build; {INSTALL_HINTS['helm']}")
+        return self.helm_path
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from .. import selectors
 from ..cluster import labels_of, name_of, namespace_of
 from ..resources import RESOURCES, Resource, resource_at
 from .apps import Reply, answer
-from .scenario import Scenario
+from .scenario import PREVIOUS_SUFFIX, Scenario
 
 # serve_forever's default 0.5 s poll makes every shutdown wait up to that long.
 POLL_INTERVAL = 0.05
@@ -337,7 +337,22 @@ def _list(
 def _log(scenario: Scenario, namespace: str, pod: str, query: Mapping[str, str]) -> Reply:
     if scenario.find("Pod", pod, namespace) is None:
         return _not_found("pods", pod)
-    text = scenario.logs.get(f"{namespace}/{pod}/{query.get('container', '')}", "")
+    container = query.get("container", "")
+    key = f"{namespace}/{pod}/{container}"
+    if query.get("previous") == "true":
+        # Like the kubelet: only a container that terminated before has a previous log.
+        if f"{key}{PREVIOUS_SUFFIX}" not in scenario.logs:
+            return Reply(
+                400,
+                "application/json",
+                status_body(
+                    400,
+                    "BadRequest",
+                    f'previous terminated container "{container}" in pod "{pod}" not found',
+                ),
+            )
+        key += PREVIOUS_SUFFIX
+    text = scenario.logs.get(key, "")
     tail = int(query.get("tailLines", "0") or 0)
     lines = text.splitlines()
     if tail:

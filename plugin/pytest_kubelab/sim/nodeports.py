@@ -68,9 +68,19 @@ class _AppServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(
-        self, scenario: Scenario, service_key: str, hang: bool, trickle: float = 0.0
+        self,
+        scenario: Scenario,
+        service_key: str,
+        hang: bool,
+        trickle: float = 0.0,
+        listen: bool = True,
     ) -> None:
-        super().__init__(("127.0.0.1", 0), _AppHandler)
+        # listen=False holds the port (bound, not listening: connections are refused)
+        # until server_activate(), for a NodePort a timeline step makes answer later.
+        super().__init__(("127.0.0.1", 0), _AppHandler, bind_and_activate=False)
+        self.server_bind()
+        if listen:
+            self.server_activate()
         self.scenario = scenario
         self.service_key = service_key
         self.hang = threading.Event()
@@ -78,6 +88,10 @@ class _AppServer(ThreadingHTTPServer):
         self.trickle = trickle  # seconds between bytes; 0: answer normally
         if hang:
             self.hang.set()
+
+
+# Kubernetes' default --service-node-port-range.
+NODEPORT_RANGE = range(30000, 32768)
 
 
 def refusing_port() -> int:
@@ -93,6 +107,8 @@ class NodePortStandIns:
     def __init__(self, scenario: Scenario) -> None:
         self.mapping: dict[int, int] = {}
         self._servers: list[_AppServer] = []
+        self._held: dict[int, tuple[_AppServer, str, str]] = {}  # nodePort: (server, ns, name)
+        self.scenario = scenario
         refuse = {int(p) for p in scenario.faults.get("nodeport_refuse") or []}
         hang = {int(p) for p in scenario.faults.get("nodeport_hang") or []}
         trickle = {int(p) for p in scenario.faults.get("nodeport_trickle") or []}
@@ -109,6 +125,11 @@ class NodePortStandIns:
                 if not node_port:
                     continue
                 node_port = int(node_port)
+                if not has_ready and node_port not in refuse and scenario.timeline:
+                    held = _AppServer(scenario, key, False, listen=False)
+                    self._held[node_port] = (held, namespace_of(service), name_of(service))
+                    self.mapping[node_port] = int(held.server_address[1])
+                    continue
                 if node_port in refuse or not has_ready:
                     self.mapping[node_port] = refusing_port()
                     continue
@@ -118,8 +139,26 @@ class NodePortStandIns:
                 # A short poll interval: stop() waits for it once per stand-in.
                 threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
                 self.mapping[node_port] = int(server.server_address[1])
+        # Every other port of the NodePort range refuses, as on a node where no Service
+        # holds it: without this, a probe of an unserved nodePort would reach whatever
+        # happens to listen on that port of this machine and could pass.
+        unserved = refusing_port()
+        for node_port in NODEPORT_RANGE:
+            self.mapping.setdefault(node_port, unserved)
+
+    def open_ready(self) -> None:
+        """Start answering on the held NodePorts whose Service now has ready endpoints."""
+        for node_port, (server, namespace, name) in list(self._held.items()):
+            endpoints = self.scenario.find("Endpoints", name, namespace) or {}
+            if any(s.get("addresses") for s in endpoints.get("subsets") or []):
+                server.server_activate()
+                threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+                self._servers.append(server)
+                del self._held[node_port]
 
     def stop(self) -> None:
+        for server, _, _ in self._held.values():
+            server.server_close()
         for server in self._servers:
             server.hang_release.set()
             server.shutdown()

@@ -13,6 +13,7 @@ import yaml
 from .apiserver import SimState, serve
 from .nodeports import NodePortStandIns, refusing_port
 from .scenario import Scenario, load_scenario
+from .timeline import TimelinePlayer
 
 # A recognisable fake credential: leak self-tests look for it in everything a run writes.
 SIM_TOKEN = "kubelab-sim-token-2f6c1d9e8b7a4c3f"
@@ -108,6 +109,8 @@ def start(name: str, workdir: Path | None = None) -> SimulatedCluster:
         server_url = f"http://127.0.0.1:{server.server_address[1]}"
     kubeconfig = workdir / "kubeconfig"
     write_kubeconfig(kubeconfig, server_url, scenario.context)
-    return SimulatedCluster(
-        scenario, kubeconfig, server_url, state, NodePortStandIns(scenario), cleanup
-    )
+    nodeports = NodePortStandIns(scenario)
+    timeline = TimelinePlayer(scenario, on_change=nodeports.open_ready)
+    cleanup.insert(0, timeline)  # stopped first: no step lands on a stopping cluster
+    timeline.start()
+    return SimulatedCluster(scenario, kubeconfig, server_url, state, nodeports, cleanup)

@@ -2,19 +2,24 @@
 
 A scenario is YAML in ``sim/scenarios/``. It may ``include`` base files and then
 ``remove`` objects, ``patch`` them (deep merge; lists are replaced) or add
-``items``. Besides API objects it describes ``logs`` (per pod container),
+``items``. Besides API objects it describes ``logs`` (per pod container,
+``NAMESPACE/POD/CONTAINER``; a key ending in ``@previous`` is the log of the
+container instance that ran before, what ``kubectl logs --previous`` shows),
 ``apps`` (what a Service answers over HTTP, through the API server's proxy and
-its NodePort) and ``faults`` to inject.
+its NodePort) and ``faults`` to inject. A top-level ``timeline`` changes the
+scenario while the simulator runs (pods becoming Ready after a few seconds); see
+:mod:`pytest_kubelab.sim.timeline`.
 """
 
 from __future__ import annotations
 
 import base64
 import copy
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -23,8 +28,11 @@ from .. import yamlio
 from ..cluster import labels_of, name_of, namespace_of
 from ..podstatus import is_ready
 from ..resources import RESOURCES
+from .timeline import TimelineStep, layers, parse_timeline
 
 Obj = dict[str, Any]
+# A ``logs`` key with this suffix holds the previous container instance's log.
+PREVIOUS_SUFFIX = "@previous"
 ObjKey = tuple[str, str, str]
 
 
@@ -50,12 +58,17 @@ class Scenario:
 
     name: str
     description: str = ""
-    context: str = "kind-lab-cluster"
+    # The kubeconfig context the simulated cluster is reached through; a scenario (or a
+    # file it includes) names its own, as kind would for its cluster ("kind-<name>").
+    context: str = "kind-kind"
     version: str = "v1.31.2"
     objects: dict[ObjKey, Obj] = field(default_factory=dict)
     logs: dict[str, str] = field(default_factory=dict)
     apps: dict[str, list[Route]] = field(default_factory=dict)
     faults: dict[str, Any] = field(default_factory=dict)
+    # The changes due while it runs, and the parsed file they are replayed onto.
+    timeline: tuple[TimelineStep, ...] = ()
+    source: Mapping[str, Any] = field(default_factory=dict)
 
     def of_kind(self, kind: str, namespace: str | None = None) -> list[Obj]:
         return [
@@ -88,12 +101,32 @@ def _folder() -> Traversable:
     return resources.files("pytest_kubelab") / "sim" / "scenarios"
 
 
+# The ``scenarios/`` folders of the loaded labs, searched before the package's own.
+_LAB_FOLDERS: list[Path] = []
+
+
+def use_lab_folders(folders: Iterable[Path]) -> None:
+    """Search these labs' ``scenarios/`` folders first (for names and for ``include``).
+
+    A lab's scenario with the same name as a packaged one takes its place, so a lab folder
+    can ship its own ``complete`` without touching the package.
+    """
+    _LAB_FOLDERS[:] = [f / "scenarios" for f in folders if (f / "scenarios").is_dir()]
+
+
+def _folders() -> list[Traversable]:
+    return [*_LAB_FOLDERS, _folder()]
+
+
 def available_scenarios() -> list[str]:
-    """Names of the scenarios that ``--lab-sim`` accepts."""
+    """Names of the scenarios that ``--lab-sim`` accepts: the labs' and the package's."""
     return sorted(
-        entry.name.removesuffix(".yaml")
-        for entry in _folder().iterdir()
-        if entry.name.endswith(".yaml")
+        {
+            entry.name.removesuffix(".yaml")
+            for folder in _folders()
+            for entry in folder.iterdir()
+            if entry.name.endswith(".yaml")
+        }
     )
 
 
@@ -124,7 +157,11 @@ def deep_merge(base: Any, patch: Any) -> Any:
 
 
 def _read(relative: str) -> dict[str, Any]:
-    entry = _folder().joinpath(relative)
+    # The first folder that has the file: a lab's scenarios, then the package's.
+    entry = next(
+        (f.joinpath(relative) for f in _folders() if f.joinpath(relative).is_file()),
+        _folder().joinpath(relative),
+    )
     try:
         data = yamlio.load(entry.read_text(encoding="utf-8"))
     except (OSError, ValueError):  # missing, a folder, or a name the filesystem rejects
@@ -264,12 +301,23 @@ def parse_scenario(text: str, name: str = "inline") -> Scenario:
     return scenario_from_data(name, data)
 
 
-def scenario_from_data(name: str, data: Mapping[str, Any]) -> Scenario:
-    """Build a scenario from parsed YAML; any malformed entry becomes a :class:`ScenarioError`."""
-    scenario = Scenario(name=name)
+def scenario_from_data(
+    name: str, data: Mapping[str, Any], extra: Sequence[Mapping[str, Any]] = ()
+) -> Scenario:
+    """Build a scenario from parsed YAML; any malformed entry becomes a :class:`ScenarioError`.
+
+    ``extra`` layers (the timeline steps due so far) apply after the file, before the
+    Endpoints are derived.
+    """
+    scenario = Scenario(name=name, source=data)
     try:
         _apply(scenario, data, f"{name}.yaml")
+        for index, layer in enumerate(extra):
+            _apply(scenario, layer, f"{name}.yaml: timeline[{index}]")
         _synthesize_endpoints(scenario)
+        scenario.timeline = parse_timeline(data.get("timeline"), f"{name}.yaml")
+        if scenario.timeline and not extra:
+            scenario_from_data(name, data, layers(scenario.timeline))  # every step applies
     except ScenarioError:
         raise
     except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:

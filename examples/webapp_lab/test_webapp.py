@@ -1,0 +1,48 @@
+"""The example lab's checkpoints: each test shows what it asserts, with lab.yaml's values."""
+
+import pytest
+from pytest_kubelab import expect
+
+from .checks import requests_and_limits
+
+
+@pytest.mark.checkpoint("web.1.cluster")
+def test_cluster(lab):
+    """The API server of the kind cluster answers (a warning when the context is not the lab's)."""
+    lab.require(expect.api_reachable())
+
+
+@pytest.mark.checkpoint("web.2.deployment")
+def test_deployment(lab):
+    """Deployment shop/web runs nginx:1.27 with 2 replicas, all ready."""
+    app = lab.expected["app"]
+    lab.require(
+        expect.workload_ready(
+            "Deployment",
+            app["namespace"],
+            app["deployment"],
+            replicas=app["replicas"],
+            image=app["image"],
+        )
+    )
+
+
+@pytest.mark.checkpoint("web.2.resources")
+def test_resources(lab):
+    """Every container of Deployment shop/web sets cpu and memory requests and limits."""
+    app = lab.expected["app"]
+    lab.require(requests_and_limits(app["namespace"], app["deployment"]))
+
+
+@pytest.mark.checkpoint("web.3.service")
+def test_service(lab):
+    """Service shop/web is of type NodePort on 30090 and has ready endpoints."""
+    app = lab.expected["app"]
+    lab.require(expect.service_on_nodeport(app["namespace"], app["service"], app["node_port"]))
+
+
+@pytest.mark.checkpoint("web.3.page")
+def test_page(lab):
+    """http://localhost:30090/ answers 200 with nginx's welcome page."""
+    app = lab.expected["app"]
+    lab.require(expect.http_on_nodeport(app["node_port"], "/", contains=app["page_text"]))
