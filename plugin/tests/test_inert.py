@@ -59,11 +59,8 @@ INERT_MODULES = {
     "pytest_kubelab.catalog",
     "pytest_kubelab.provision",
     "pytest_kubelab.provision.options",
-    # The marker registry knows the lab spec's types, and --lab-watch has its options.
-    "pytest_kubelab.spec",
-    "pytest_kubelab.contract",
-    "pytest_kubelab.yamlio",
-    "pytest_kubelab.watch",
+    "pytest_kubelab.yamlio",  # the catalog's loader (YAML itself is pytest-kind-ng's anyway)
+    "pytest_kubelab.watch",  # the --lab-watch options
 }
 
 
