@@ -23,9 +23,10 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
+if TYPE_CHECKING:
+    import jsonschema
 
 from .catalog import Joined, Phrase, joined, phrase
 
@@ -98,6 +99,8 @@ def is_special(name: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _validator() -> jsonschema.protocols.Validator:
+    import jsonschema  # about 0.1 s of imports, paid only when an answer is validated
+
     text = (resources.files("pytest_kubelab") / "schemas" / "allocation.schema.json").read_text(
         encoding="utf-8"
     )

@@ -42,6 +42,9 @@ PROXY_MAX_BYTES = 16 * 1024 * 1024
 # Loading the kubeconfig runs exec credential plugins (each with its own timeout).
 LOAD_TIMEOUT = kubeconfigs.EXEC_TIMEOUT + 5.0
 RETRY_ATTEMPTS = 4
+# Answers that cannot change during a run: read once and kept (each lab checks that the
+# API server answers; the second check needs no second round trip). Only a 200 is kept.
+RUN_CONSTANT_PATHS = frozenset({"/version"})
 RETRY_AFTER_CAP = 5.0
 
 
@@ -177,6 +180,7 @@ class KubeApi:
         failure = kubeconfigs.take_exec_failure()
         if failure is not None:  # the client only logged it and would go on without credentials
             raise kubeconfigs.KubeconfigProblem(failure)
+        _trim_tokens_like_kubectl(configuration)
         # Retries are ours (bounded, Retry-After aware); urllib3 would retry silently.
         configuration.retries = False
         self.server = str(configuration.host)
@@ -184,6 +188,7 @@ class KubeApi:
         self._client = client.ApiClient(configuration)
         self._unreachable: ClusterUnreachable | None = None
         self._lock = threading.Lock()
+        self._constant: dict[tuple[str, str], Answer] = {}
         self.requests = 0
 
     def close(self) -> None:
@@ -202,13 +207,23 @@ class KubeApi:
         deadline), retries stop before they would sleep past the run deadline, and a
         body longer than ``max_bytes`` is cut there.
         """
+        constant = path in RUN_CONSTANT_PATHS and not query
+        if constant:
+            with self._lock:
+                kept = self._constant.get((path, accept))
+            if kept is not None:
+                return kept
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception_type(_Transient),
             stop=_stop_retrying,
             wait=_wait_for_retry,
             reraise=True,
         )
-        return retrying(self._get_once, path, query, accept, max_bytes)
+        answer: Answer = retrying(self._get_once, path, query, accept, max_bytes)
+        if constant and answer.status == 200:
+            with self._lock:
+                self._constant[(path, accept)] = answer
+        return answer
 
     def get_json(self, path: str, query: Sequence[tuple[str, str]] = ()) -> dict[str, Any] | None:
         """GET an API object; ``None`` when it does not exist (404).
@@ -293,6 +308,27 @@ class KubeApi:
         if answer.status == 429 or (answer.status >= 500 and _is_transient_5xx(text)):
             raise _Transient(answer.status, _reason(answer), path, _retry_after(response.headers))
         return answer
+
+
+def _trim_tokens_like_kubectl(configuration: Any) -> None:
+    """Strip whitespace around bearer tokens, now and whenever the client refreshes them.
+
+    kubectl trims a token; a ``tokenFile`` written with ``echo`` ends in a newline,
+    which the Python client would send as is and urllib3 then refuses as a header.
+    The client re-sets the token from the kubeconfig before each request (its refresh
+    hook), so the trimming wraps that hook.
+    """
+    refresh = configuration.refresh_api_key_hook
+
+    def trim(target: Any) -> None:
+        if refresh is not None:
+            refresh(target)
+        for key, value in list((target.api_key or {}).items()):
+            if isinstance(value, str):
+                target.api_key[key] = value.strip()
+
+    trim(configuration)
+    configuration.refresh_api_key_hook = trim
 
 
 def _is_transient_5xx(text: str) -> bool:

@@ -11,10 +11,12 @@ before pytest imports the test modules of its folder.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 
-from .spec import LabSpec
+if TYPE_CHECKING:  # the entry point imports this module in every pytest run
+    from .spec import LabSpec
 
 CHECKPOINT = (
     "checkpoint(id): ties a test to its lab.yaml entry (title, hint, points, needs); "

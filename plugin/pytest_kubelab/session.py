@@ -1,16 +1,30 @@
-"""Typed stash keys shared by the plugin's hooks and fixtures."""
+"""Typed stash keys shared by the plugin's hooks and fixtures.
+
+The classes named here are imported for type checking only: this module is
+loaded by the plugin's entry point in every pytest run, lab or not, and must
+not pull in the grading machinery (see :mod:`pytest_kubelab.plugin`).
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
-from .grading import GradeBook
-from .options import LabSettings
-from .spec import Checkpoint, LabSpec
+if TYPE_CHECKING:
+    from .grading import GradeBook
+    from .options import LabSettings
+    from .simulation import SimulationHandle
+    from .spec import Checkpoint, LabSpec
 
-SETTINGS_KEY = pytest.StashKey[LabSettings]()
-GRADEBOOK_KEY = pytest.StashKey[GradeBook]()
-NODEPORT_MAP_KEY = pytest.StashKey[dict[int, int]]()
-CHECKPOINT_KEY = pytest.StashKey[Checkpoint]()
-SPEC_KEY = pytest.StashKey[LabSpec]()
-BLOCKED_BY_KEY = pytest.StashKey[str]()  # the need that did not pass, on a blocked item
+SETTINGS_KEY: pytest.StashKey[LabSettings] = pytest.StashKey()
+GRADEBOOK_KEY: pytest.StashKey[GradeBook] = pytest.StashKey()
+NODEPORT_MAP_KEY: pytest.StashKey[dict[int, int]] = pytest.StashKey()
+CHECKPOINT_KEY: pytest.StashKey[Checkpoint] = pytest.StashKey()
+SPEC_KEY: pytest.StashKey[LabSpec] = pytest.StashKey()
+# The need that did not pass, on a blocked item.
+BLOCKED_BY_KEY: pytest.StashKey[str] = pytest.StashKey()
+# The running simulated cluster of --lab-sim (set at session start, stopped at unconfigure).
+SIM_KEY: pytest.StashKey[SimulationHandle] = pytest.StashKey()
+# Whether this run's lab machinery (grade book, grade file, report hooks) is set up.
+LAB_READY_KEY: pytest.StashKey[bool] = pytest.StashKey()

@@ -43,3 +43,60 @@ def test_markers_are_registered(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("--markers")
     result.stdout.fnmatch_lines(["*checkpoint(id)*"])
     assert "step1:" not in result.stdout.str()
+
+
+# What an unrelated project's run may load of pytest-kubelab: the option, marker and
+# fixture definitions, nothing of the grading machinery, the transport or the simulator.
+INERT_MODULES = {
+    "pytest_kubelab",
+    "pytest_kubelab.plugin",
+    "pytest_kubelab._plain_loading",
+    "pytest_kubelab.markers",
+    "pytest_kubelab.fixtures",
+    "pytest_kubelab.session",
+    "pytest_kubelab.labdetect",
+    "pytest_kubelab.options",
+    "pytest_kubelab.catalog",
+    "pytest_kubelab.provision",
+    "pytest_kubelab.provision.options",
+    "pytest_kubelab.yamlio",  # the catalog's loader (YAML itself is pytest-kind-ng's anyway)
+    "pytest_kubelab.watch",  # the --lab-watch options
+}
+
+
+def test_unrelated_project_loads_only_the_definitions(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        "import sys\n"
+        "def pytest_sessionfinish():\n"
+        "    loaded = sorted(m for m in sys.modules if m.startswith(('pytest_kubelab', "
+        "'kubernetes', 'jsonschema', 'tenacity')))\n"
+        "    print('LOADED=' + ','.join(loaded))\n"
+    )
+    pytester.makepyfile("def test_plain():\n    assert True\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s")
+    result.assert_outcomes(passed=1)
+    line = next(line for line in result.stdout.lines if "LOADED=" in line)
+    loaded = set(line.split("LOADED=", 1)[1].split(","))
+    assert "pytest_kubelab.plugin" in loaded  # the entry point itself did load
+    assert loaded <= INERT_MODULES, sorted(loaded - INERT_MODULES)
+
+
+def test_the_plugin_is_not_assertion_rewritten(pytester: pytest.Pytester) -> None:
+    # Rewritten modules are compiled on every run where bytecode cannot be cached; the
+    # plugin's own modules load through Python's loader (see pytest_kubelab._plain_loading).
+    pytester.makeconftest(
+        "import sys\n"
+        "def pytest_sessionfinish():\n"
+        "    for name in ('pytest_kubelab.plugin', 'pytest_kubelab.fixtures'):\n"
+        "        loader = type(sys.modules[name].__spec__.loader).__name__\n"
+        "        print(f'LOADER {name} {loader}')\n"
+    )
+    pytester.makepyfile("def test_plain():\n    assert 1 + 1 == 2\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s")
+    result.assert_outcomes(passed=1)
+    loaders = dict(
+        line.split("LOADER ", 1)[1].split()[:2] for line in result.stdout.lines if "LOADER " in line
+    )
+    # The entry point module itself is imported by pytest's hook; everything after it is not.
+    assert loaders["pytest_kubelab.plugin"] == "AssertionRewritingHook"
+    assert loaders["pytest_kubelab.fixtures"] == "SourceFileLoader"
