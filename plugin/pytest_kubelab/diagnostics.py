@@ -24,7 +24,7 @@ from .cluster import ClusterReader, Obj, name_of
 from .kubeapi import KubeApiError
 from .lab import Lab
 from .redact import redact
-from .session import SETTINGS_KEY
+from .session import DIAGNOSTICS_KEY, SETTINGS_KEY
 from .verdict import Subject, Verdict
 
 MAX_PODS = 8
@@ -427,9 +427,6 @@ def _bounded(text: str) -> str:
     if len(clipped) > MAX_SECTION:
         clipped = clipped[:MAX_SECTION].rsplit("\n", 1)[0] + "\n…"
     return clipped
-
-
-DIAGNOSTICS_KEY = pytest.StashKey[Diagnostics]()
 
 
 def for_failure(item: pytest.Item, verdict: Verdict, lang: str) -> Diagnostics | None:

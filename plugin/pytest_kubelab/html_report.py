@@ -23,11 +23,11 @@ import pytest
 
 from .catalog import render
 from .causes import probably_because
-from .diagnostics import DIAGNOSTICS_KEY, Diagnostics
+from .diagnostics import Diagnostics
 from .grading import GradeBook, Result
 from .html_style import STYLE
 from .message_parts import MessageParts, split_message
-from .session import CHECKPOINT_KEY, GRADEBOOK_KEY, SPEC_KEY
+from .session import CHECKPOINT_KEY, DIAGNOSTICS_KEY, GRADEBOOK_KEY, SPEC_KEY
 from .spec import Checkpoint, LabSpec
 
 PLUGIN_NAME = "kubelab-html-report"

@@ -189,9 +189,14 @@ class KubeApi:
             urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         # Retries are ours (bounded, Retry-After aware); urllib3 would retry silently.
         configuration.retries = False
-        self.server = str(configuration.host)
         self._client_certificate = bool(getattr(configuration, "cert_file", None))
         self._client = client.ApiClient(configuration)
+        self._start(str(configuration.host))
+
+    def _start(self, server: str) -> None:
+        """The per-run state every transport keeps (one that carries requests its own way,
+        such as the self-tests' in-process one, calls this instead of ``__init__``)."""
+        self.server = server
         self._unreachable: ClusterUnreachable | None = None
         self._lock = threading.Lock()
         self._constant: dict[tuple[str, str], Answer] = {}

@@ -15,14 +15,12 @@ from .kubeapi import ClusterUnreachable, Forbidden, KubeApiError, NotJsonAnswer
 from .kubeconfig import Target
 from .options import LabSettings
 from .probes import NodePorts
-from .session import GRADEBOOK_KEY
+from .session import GRADEBOOK_KEY, VERDICT_KEY
 from .spec import Checkpoint, LabSpec
 from .verdict import CheckpointFailed, Verdict, failed
 from .waiting import Deadline, settle
 
 Check = Callable[["Lab"], Verdict]
-
-VERDICT_KEY = pytest.StashKey[Verdict]()
 
 
 class ClusterAccess:

@@ -19,7 +19,6 @@ from .assertions import assertion_message, is_assertion_failure
 from .catalog import CatalogError, add_lab_messages, messages, render
 from .causes import first_sentence, summary_of
 from .grading import GradeBook, Result
-from .lab import VERDICT_KEY
 from .labdetect import is_lab_run, spec_paths_in_args
 from .redact import REDACTOR, redact
 from .session import (
@@ -29,6 +28,7 @@ from .session import (
     LAB_READY_KEY,
     SETTINGS_KEY,
     SPEC_KEY,
+    VERDICT_KEY,
 )
 from .spec import Checkpoint, LabSpec, LabSpecError, find_spec_for, load_spec
 from .verdict import CheckpointFailed, Verdict

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from .session import MARKERS_KEY
+
 if TYPE_CHECKING:  # the entry point imports this module in every pytest run
     from .spec import LabSpec
 
@@ -22,19 +24,18 @@ CHECKPOINT = (
     "checkpoint(id): ties a test to its lab.yaml entry (title, hint, points, needs); "
     "added step and lab markers follow from it"
 )
-_REGISTERED = pytest.StashKey[set[str]]()
 _STEP = re.compile(r"\bstep[1-9][0-9]*\b")
 
 
 def register(config: pytest.Config) -> None:
     """Register the ``checkpoint`` marker (the per-lab ones follow :func:`register_lab`)."""
     config.addinivalue_line("markers", CHECKPOINT)
-    config.stash[_REGISTERED] = set()
+    config.stash[MARKERS_KEY] = set()
 
 
 def register_lab(config: pytest.Config, spec: LabSpec) -> None:
     """Register ``spec``'s step markers and its lab-name marker, once per session."""
-    done = config.stash.setdefault(_REGISTERED, set())
+    done = config.stash.setdefault(MARKERS_KEY, set())
     lines = {f"step{step}": f"step{step}: checkpoints of lab step {step}" for step in spec.steps}
     lines[spec.name] = f"{spec.name}: the lab '{spec.title['en']}' ({spec.path})"
     for name, line in lines.items():
@@ -46,7 +47,7 @@ def register_lab(config: pytest.Config, spec: LabSpec) -> None:
 def register_selected_steps(config: pytest.Config) -> None:
     """Register every ``stepN`` that ``-m`` names, so selecting a step no loaded lab has
     selects nothing (as any marker with no test does) instead of failing as unknown."""
-    done = config.stash.setdefault(_REGISTERED, set())
+    done = config.stash.setdefault(MARKERS_KEY, set())
     for name in sorted(set(_STEP.findall(str(config.option.markexpr or "")))):
         if name not in done:
             done.add(name)

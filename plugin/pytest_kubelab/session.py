@@ -1,4 +1,4 @@
-"""Typed stash keys shared by the plugin's hooks and fixtures.
+"""Every typed stash key of the plugin, in one place: what hooks and fixtures share.
 
 The classes named here are imported for type checking only: this module is
 loaded by the plugin's entry point in every pytest run, lab or not, and must
@@ -12,10 +12,13 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from .diagnostics import Diagnostics
     from .grading import GradeBook
     from .options import LabSettings
+    from .provision.kindcluster import ClusterHandle
     from .simulation import SimulationHandle
     from .spec import Checkpoint, LabSpec
+    from .verdict import Verdict
 
 SETTINGS_KEY: pytest.StashKey[LabSettings] = pytest.StashKey()
 GRADEBOOK_KEY: pytest.StashKey[GradeBook] = pytest.StashKey()
@@ -28,3 +31,11 @@ BLOCKED_BY_KEY: pytest.StashKey[str] = pytest.StashKey()
 SIM_KEY: pytest.StashKey[SimulationHandle] = pytest.StashKey()
 # Whether this run's lab machinery (grade book, grade file, report hooks) is set up.
 LAB_READY_KEY: pytest.StashKey[bool] = pytest.StashKey()
+# On a checkpoint item: the verdict of its last check (read by the grade book's hooks).
+VERDICT_KEY: pytest.StashKey[Verdict] = pytest.StashKey()
+# On a failed checkpoint item: the diagnostics gathered where the cluster reader is.
+DIAGNOSTICS_KEY: pytest.StashKey[Diagnostics] = pytest.StashKey()
+# The step and lab markers registered so far in this session.
+MARKERS_KEY: pytest.StashKey[set[str]] = pytest.StashKey()
+# The kind cluster --lab-provision built or reused.
+PROVISIONED_KEY: pytest.StashKey[ClusterHandle] = pytest.StashKey()

@@ -19,8 +19,7 @@ import pytest
 from .catalog import render
 from .checklist import Checklist, checklist_of
 from .grading import GradeBook
-from .lab import VERDICT_KEY
-from .session import BLOCKED_BY_KEY, CHECKPOINT_KEY, GRADEBOOK_KEY, SETTINGS_KEY
+from .session import BLOCKED_BY_KEY, CHECKPOINT_KEY, GRADEBOOK_KEY, SETTINGS_KEY, VERDICT_KEY
 from .verdict import State
 
 # ANSI: cursor home, then clear the screen (a terminal redraws the checklist in place).

@@ -44,9 +44,7 @@ class InProcessApi(KubeApi):
 
     def __init__(self, scenario: Scenario) -> None:  # no kubeconfig: nothing to load
         self.scenario = scenario
-        self.server = "http://in-process"
-        self.requests = 0
-        self._unreachable = None
+        self._start("http://in-process")
         self.bodies: dict[str, str] = {}  # path -> body, to serve a hand-made answer
 
     def close(self) -> None:

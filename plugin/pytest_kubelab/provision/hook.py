@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ..session import SETTINGS_KEY
+from ..session import PROVISIONED_KEY, SETTINGS_KEY
 from .helm import HelmRelease
 from .kindcluster import ClusterHandle
 from .options import helm_bin, provision_requested
@@ -23,7 +23,6 @@ from .recipe import RecipeError
 from .runner import Report, Runner
 from .tools import ProvisionError, Tools, find_tool
 
-HANDLE_KEY = pytest.StashKey[ClusterHandle]()
 EXIT_PROVISION_FAILED = pytest.ExitCode.INTERRUPTED
 
 
@@ -94,7 +93,7 @@ def provision_session(session: pytest.Session) -> None:
             f"--kube-context {settings.context} differs from the provisioned cluster's "
             f"context {handle.target.context}"
         )
-    config.stash[HANDLE_KEY] = handle
+    config.stash[PROVISIONED_KEY] = handle
     config.stash[SETTINGS_KEY] = dataclasses.replace(
         settings, kubeconfig=handle.target.kubeconfig, context=handle.target.context
     )
