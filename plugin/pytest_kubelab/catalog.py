@@ -39,7 +39,7 @@ from typing import Any
 
 import yaml
 
-from . import hangul, yamlio
+from . import yamlio
 
 LANGUAGES = ("ko", "en")
 DEFAULT_LANGUAGE = "ko"
@@ -183,6 +183,8 @@ def placeholders(template: str) -> set[str]:
         fields = {name for _, name, _, _ in _FORMATTER.parse(template) if name}
     except ValueError:
         return set()
+    from . import hangul  # render-time only: the entry point loads this module (LANGUAGES)
+
     return {name for name in fields if name not in hangul.PARTICLES}
 
 
@@ -209,6 +211,8 @@ def fill(template: str, lang: str, params: Mapping[str, Any]) -> str:
         parts = list(_FORMATTER.parse(template))
     except ValueError:
         return template
+    from . import hangul  # render-time only: the entry point loads this module (LANGUAGES)
+
     out: list[str] = []
     for literal, name, spec, conversion in parts:
         out.append(literal)

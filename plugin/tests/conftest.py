@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,3 +83,13 @@ def run_lab(pytester: pytest.Pytester, lab_copy: Path) -> Callable[..., LabRun]:
         return LabRun(result, grade)
 
     return run
+
+
+def ctrl_c_reaches_the_child() -> None:
+    """``preexec_fn`` for a child that a test stops with SIGINT, as Ctrl-C would.
+
+    A shell without job control starts background commands with SIGINT ignored, and a
+    child inherits that; Python then installs no KeyboardInterrupt handler, so the child
+    would never see the test's Ctrl-C. The default disposition gives the child Python's own.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from pytest_kubelab.gradefile import write_atomic
 
-from .conftest import LabRun
+from .conftest import LabRun, ctrl_c_reaches_the_child
 
 
 def test_write_atomic_replaces_the_file_and_leaves_no_temporary(tmp_path: Path) -> None:
@@ -73,6 +73,7 @@ def test_a_signal_leaves_a_valid_grade_and_junit(
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        preexec_fn=ctrl_c_reaches_the_child,
     )
     try:
         until = time.monotonic() + 60

