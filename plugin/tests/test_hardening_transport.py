@@ -6,12 +6,8 @@ served by an HTTPS server on 127.0.0.1 that answers ``/version``.
 
 from __future__ import annotations
 
-import base64
 import json
 import shutil
-import ssl
-import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +21,8 @@ from pytest_kubelab.cluster import LOG_LIMIT_BYTES, ClusterReader
 from pytest_kubelab.kubeapi import ClusterUnreachable, KubeApi
 from pytest_kubelab.sim.runtime import start
 
+from . import tls
+
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
 
 
@@ -36,35 +34,14 @@ def _english() -> Iterator[None]:
     timebox.start_run(None, "ko")
 
 
-def _openssl(*args: str, cwd: Path) -> None:
-    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
-
-
-def _issue(folder: Path, name: str, ca: str, san: str) -> None:
-    _openssl(
-        "req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key", "-out", f"{name}.csr",
-        "-subj", f"/CN={name}", cwd=folder,
-    )  # fmt: skip
-    (folder / f"{name}.ext").write_text(f"subjectAltName={san}\n", encoding="utf-8")
-    _openssl(
-        "x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.crt", "-CAkey", f"{ca}.key",
-        "-CAcreateserial", "-out", f"{name}.crt", "-days", "2", "-extfile", f"{name}.ext",
-        cwd=folder,
-    )  # fmt: skip
-
-
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("pki")
     for ca in ("ca", "other-ca"):
-        _openssl(
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{ca}.key",
-            "-out", f"{ca}.crt", "-days", "2", "-subj", f"/CN=kubelab-test-{ca}",
-            cwd=folder,
-        )  # fmt: skip
-    _issue(folder, "server", "ca", "DNS:localhost")  # not valid for 127.0.0.1
-    _issue(folder, "client", "other-ca", "DNS:student")  # signed by a CA the server distrusts
-    _issue(folder, "good-client", "ca", "DNS:student")
+        tls.make_ca(folder, ca, f"kubelab-test-{ca}")
+    tls.issue(folder, "server", "ca", "DNS:localhost")  # not valid for 127.0.0.1
+    tls.issue(folder, "client", "other-ca", "DNS:student")  # signed by a CA the server distrusts
+    tls.issue(folder, "good-client", "ca", "DNS:student")
     return folder
 
 
@@ -82,15 +59,7 @@ class _Version(BaseHTTPRequestHandler):
 
 
 def _serve(pki: Path, client_ca: bool) -> tuple[ThreadingHTTPServer, int]:
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(pki / "server.crt", pki / "server.key")
-    if client_ca:
-        context.verify_mode = ssl.CERT_REQUIRED
-        context.load_verify_locations(pki / "ca.crt")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Version)
-    server.daemon_threads = True
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    server = tls.serve(_Version, pki, client_ca=client_ca)
     return server, int(server.server_address[1])
 
 
@@ -110,20 +79,16 @@ def mtls(pki: Path) -> Iterator[int]:
     server.server_close()
 
 
-def _b64(path: Path) -> str:
-    return base64.b64encode(path.read_bytes()).decode()
-
-
 def _kubeconfig(tmp_path: Path, server: str, ca: Path | None, client: str | None = None) -> Path:
     cluster: dict[str, Any] = {"server": server}
     if ca is not None:
-        cluster["certificate-authority-data"] = _b64(ca)
+        cluster["certificate-authority-data"] = tls.b64(ca)
     user: dict[str, Any] = {"token": "not-used-here-1234"}
     if client is not None:
         pki = ca.parent if ca is not None else tmp_path
         user = {
-            "client-certificate-data": _b64(pki / f"{client}.crt"),
-            "client-key-data": _b64(pki / f"{client}.key"),
+            "client-certificate-data": tls.b64(pki / f"{client}.crt"),
+            "client-key-data": tls.b64(pki / f"{client}.key"),
         }
     config = {
         "apiVersion": "v1",

@@ -11,14 +11,10 @@ Certificates are made with the ``openssl`` command line (skipped when it is miss
 
 from __future__ import annotations
 
-import base64
 import json
 import shutil
-import ssl
 import stat
-import subprocess
 import sys
-import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,35 +26,20 @@ import pytest
 import yaml
 from pytest_kubelab.kubeapi import KubeApi
 
+from . import tls
+
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
 
 TOKEN = "kubelab-forms-token-7c1e"
-
-
-def _openssl(*args: str, cwd: Path) -> None:
-    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
 
 
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A CA, a server certificate for 127.0.0.1 and a client certificate ``CN=student``."""
     folder = tmp_path_factory.mktemp("pki")
-    _openssl(
-        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
-        "-days", "2", "-subj", "/CN=kubelab-forms-ca", cwd=folder,
-    )  # fmt: skip
-    for name, san in (("server", "IP:127.0.0.1"), ("client", "DNS:student")):
-        _openssl(
-            "req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key",
-            "-out", f"{name}.csr", "-subj", f"/CN={'student' if name == 'client' else name}",
-            cwd=folder,
-        )  # fmt: skip
-        (folder / f"{name}.ext").write_text(f"subjectAltName={san}\n", encoding="utf-8")
-        _openssl(
-            "x509", "-req", "-in", f"{name}.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-            "-CAcreateserial", "-out", f"{name}.crt", "-days", "2", "-extfile", f"{name}.ext",
-            cwd=folder,
-        )  # fmt: skip
+    tls.make_ca(folder, "ca", "kubelab-forms-ca")
+    tls.issue(folder, "server", "ca", "IP:127.0.0.1")
+    tls.issue(folder, "client", "ca", "DNS:student", common_name="student")
     return folder
 
 
@@ -105,18 +86,8 @@ class Server:
 
 def _serve(pki: Path | None, *, client_ca: bool = False) -> tuple[ThreadingHTTPServer, Server]:
     seen = Seen()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(seen))
-    server.daemon_threads = True
-    scheme = "http"
-    if pki is not None:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(pki / "server.crt", pki / "server.key")
-        if client_ca:
-            context.verify_mode = ssl.CERT_REQUIRED
-            context.load_verify_locations(pki / "ca.crt")
-        server.socket = context.wrap_socket(server.socket, server_side=True)
-        scheme = "https"
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    server = tls.serve(_handler(seen), pki, client_ca=client_ca)
+    scheme = "https" if pki is not None else "http"
     return server, Server(f"{scheme}://127.0.0.1:{server.server_address[1]}", seen)
 
 
@@ -143,10 +114,6 @@ def proxy() -> Iterator[Server]:
     yield info
     server.shutdown()
     server.server_close()
-
-
-def _b64(path: Path) -> str:
-    return base64.b64encode(path.read_bytes()).decode()
 
 
 def _write(tmp_path: Path, cluster: dict[str, Any], user: dict[str, Any]) -> Path:
@@ -179,10 +146,10 @@ def test_client_certificate_and_key_as_files(tmp_path: Path, pki: Path, mtls: Se
 
 
 def test_client_certificate_and_key_inline(tmp_path: Path, pki: Path, mtls: Server) -> None:
-    cluster = {"server": mtls.url, "certificate-authority-data": _b64(pki / "ca.crt")}
+    cluster = {"server": mtls.url, "certificate-authority-data": tls.b64(pki / "ca.crt")}
     user = {
-        "client-certificate-data": _b64(pki / "client.crt"),
-        "client-key-data": _b64(pki / "client.key"),
+        "client-certificate-data": tls.b64(pki / "client.crt"),
+        "client-key-data": tls.b64(pki / "client.key"),
     }
     assert _version(_write(tmp_path, cluster, user)) == {"gitVersion": "v1.31.2"}
     assert [r["client_cn"] for r in mtls.seen.requests] == ["student"]
@@ -192,7 +159,7 @@ def test_client_certificate_and_key_inline(tmp_path: Path, pki: Path, mtls: Serv
 def test_ca_inline_or_as_a_file_with_a_bearer_token(
     tmp_path: Path, pki: Path, https: Server, form: str
 ) -> None:
-    ca = _b64(pki / "ca.crt") if form.endswith("-data") else str(pki / "ca.crt")
+    ca = tls.b64(pki / "ca.crt") if form.endswith("-data") else str(pki / "ca.crt")
     path = _write(tmp_path, {"server": https.url, form: ca}, {"token": TOKEN})
     assert _version(path) == {"gitVersion": "v1.31.2"}
     assert [r["authorization"] for r in https.seen.requests] == [f"Bearer {TOKEN}"]
@@ -225,7 +192,7 @@ def test_exec_credential_plugin(tmp_path: Path, pki: Path, https: Server) -> Non
             "interactiveMode": "Never",
         }
     }
-    cluster = {"server": https.url, "certificate-authority-data": _b64(pki / "ca.crt")}
+    cluster = {"server": https.url, "certificate-authority-data": tls.b64(pki / "ca.crt")}
     assert _version(_write(tmp_path, cluster, user))
     assert [r["authorization"] for r in https.seen.requests] == [f"Bearer {TOKEN}"]
 
