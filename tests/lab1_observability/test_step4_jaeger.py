@@ -7,12 +7,13 @@ from .checks import jaeger
 
 
 def query_services_of(lab) -> jaeger.QueryServices:
-    """Service jaeger (v2) or jaeger-query (v1) in monitoring, port 16686, of Deployment jaeger."""
+    """Service jaeger (v2) or jaeger-query (v1) in monitoring, port 16686 (http-query)."""
     conf = lab.expected["jaeger"]
     return jaeger.QueryServices(
         namespace=lab.expected["namespace"],
         names=conf["query_services"],
         port=conf["query_port"],
+        port_name=conf["query_port_name"],
         deployment=conf["deployment"],
     )
 

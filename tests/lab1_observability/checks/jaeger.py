@@ -27,18 +27,17 @@ from . import named
 if TYPE_CHECKING:
     from pytest_kubelab.lab import Lab
 
-# The port name the charts give Jaeger's query port.
-QUERY_PORT_NAME = "http-query"
-
 
 @dataclass(frozen=True)
 class QueryServices:
     """Where Jaeger's UI and API may be served: the first of ``names`` in ``namespace``
-    with a port ``port`` (or targeting it), for Deployment ``deployment``."""
+    with a port ``port`` (or targeting it, by number or as ``port_name``), for Deployment
+    ``deployment``."""
 
     namespace: str
     names: Sequence[str]
     port: int
+    port_name: str
     deployment: str
 
 
@@ -86,7 +85,7 @@ def _serving(lab: Lab, query: QueryServices) -> list[tuple[str, str]]:
             target = str(port.get("targetPort", port.get("port")))
             if str(port.get("port")) == str(query.port) or target in (
                 str(query.port),
-                QUERY_PORT_NAME,
+                query.port_name,
             ):
                 found.append((name, str(port.get("port"))))
                 break
