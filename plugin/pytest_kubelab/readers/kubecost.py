@@ -157,7 +157,7 @@ def _mismatch(error: jsonschema.ValidationError) -> Mismatch:
         got = phrase("alloc.got.renamed", field=renamed[0]) if renamed else _MISSING
         return Mismatch(f"{path}.{missing}", _REQUIRED_TYPES.get(missing, _NUMBER_OR_NULL), got)
     if error.validator == "type" and path.count(".") == 2 and isinstance(error.instance, str):
-        # $.data[0].name = "production": an outdated flat example, not a map keyed by name.
+        # $.data[0].name is a string: an outdated flat example, not a map keyed by name.
         return Mismatch(path, phrase("alloc.want.keyed_object"), _type_name(error.instance))
     return Mismatch(path, _expected(error), _type_name(error.instance))
 

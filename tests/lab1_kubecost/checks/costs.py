@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_kubelab.catalog import render
 from pytest_kubelab.checks.http_answers import body_excerpt, missing_service
-from pytest_kubelab.expect import Check, _named
+from pytest_kubelab.expect import Check
 from pytest_kubelab.kubeapi import KubeApiError
 from pytest_kubelab.quantity import format_cpu, format_memory, parse_quantity
 from pytest_kubelab.readers import kubecost as allocation
 from pytest_kubelab.verdict import Verdict, failed, passed, pending, with_details
 
+from . import named
 from .metrics_server import Usage, deployment_pods_usage
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ def allocation_has_costs(
         verdict = passed("cost.allocation_ok", sets=sets, costs="; ".join(rows))
         return Verdict(verdict.state, verdict.key, verdict.params, rows)
 
-    return _named(check, f"allocation costs for {', '.join(names)}")
+    return named(check, f"allocation costs for {', '.join(names)}")
 
 
 def _requests(lab: Lab, namespace: str, name: str) -> Usage | None:
@@ -195,4 +196,4 @@ def rightsizing_table(
         passing = passed("cost.rightsizing_ok", table=" || ".join(rows[1:]), **rule)
         return with_details(passing, tuple(rows))
 
-    return _named(check, "right-sizing table")
+    return named(check, "right-sizing table")

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_kubelab.catalog import Phrase, joined, phrase
 from pytest_kubelab.cluster import Obj
-from pytest_kubelab.expect import Check, _named
+from pytest_kubelab.expect import Check
 from pytest_kubelab.verdict import Verdict, failed, first_problem, passed, pending
 
+from . import named
 from .metrics_server import api_available
 
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ def spec_as_in_lab(want: Hpa) -> Check:
             "cost.hpa.spec_ok", min=want["min"], max=want["max"], metrics=metrics, **params
         )
 
-    return _named(check, f"HPA {namespace}/{name} as in the lab")
+    return named(check, f"HPA {namespace}/{name} as in the lab")
 
 
 def _current(hpa: Obj) -> dict[str, int]:
@@ -187,4 +188,4 @@ def targets_reported(hpas: Sequence[Hpa], *, apiservice: str) -> Check:
             targets="; ".join(f"{v.params['hpa']} {v.params['targets']}" for v in verdicts),
         )
 
-    return _named(check, "HPA targets reported")
+    return named(check, "HPA targets reported")

@@ -18,9 +18,11 @@ from pytest_kubelab.catalog import Phrase, phrase
 from pytest_kubelab.checks.http_answers import body_excerpt, missing_service
 from pytest_kubelab.checks.workloads import pods_of, release_verdict, workload_verdict
 from pytest_kubelab.cluster import labels_of
-from pytest_kubelab.expect import Check, _named
+from pytest_kubelab.expect import Check
 from pytest_kubelab.kubeapi import Answer
 from pytest_kubelab.verdict import Verdict, failed, first_problem, passed, pending
+
+from . import named
 
 if TYPE_CHECKING:
     from pytest_kubelab.lab import Lab
@@ -68,7 +70,7 @@ def release_deployed(
             )
         return verdict
 
-    return _named(check, f"Helm release {namespace}/{release} deployed")
+    return named(check, f"Helm release {namespace}/{release} deployed")
 
 
 def _v3_layout(
@@ -137,7 +139,7 @@ def pods_ready(
             grafana=grafana,
         )
 
-    return _named(check, f"Kubecost Deployments of release {namespace}/{release} ready")
+    return named(check, f"Kubecost Deployments of release {namespace}/{release} ready")
 
 
 def _unreachable(answer: Answer, service: str, namespace: str, release: str) -> Verdict | None:
@@ -191,7 +193,7 @@ def prometheus_cluster_id(namespace: str, service: str, cluster_id: str, *, rele
             return passed("cost.kubecost.prometheus_ok", **params)
         return failed("cost.kubecost.prometheus_cluster_id", **params)
 
-    return _named(check, f"Prometheus {namespace}/{service} cluster_id={cluster_id}")
+    return named(check, f"Prometheus {namespace}/{service} cluster_id={cluster_id}")
 
 
 def ui_answers_html(namespace: str, service: str, *, release: str) -> Check:
@@ -211,4 +213,4 @@ def ui_answers_html(namespace: str, service: str, *, release: str) -> Check:
             )
         return passed("cost.kubecost.ui_ok", service=service, namespace=namespace)
 
-    return _named(check, f"Kubecost UI {namespace}/{service} answers HTML")
+    return named(check, f"Kubecost UI {namespace}/{service} answers HTML")

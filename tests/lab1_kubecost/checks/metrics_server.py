@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 from pytest_kubelab.checks.nodehealth import down_nodes, is_terminating
 from pytest_kubelab.checks.workloads import workload_verdict
 from pytest_kubelab.cluster import Obj, name_of
-from pytest_kubelab.expect import Check, _named
+from pytest_kubelab.expect import Check
 from pytest_kubelab.kubeapi import Forbidden, KubeApiError
 from pytest_kubelab.quantity import format_cpu, format_memory, parse_quantity
 from pytest_kubelab.verdict import Verdict, failed, passed, pending, with_details
+
+from . import named
 
 if TYPE_CHECKING:
     from pytest_kubelab.lab import Lab
@@ -95,7 +97,7 @@ def deployment_available(
             )
         return verdict
 
-    return _named(check, f"Deployment {namespace}/{deployment} available with {required_arg}")
+    return named(check, f"Deployment {namespace}/{deployment} available with {required_arg}")
 
 
 def _condition(obj: Mapping[str, Any], kind: str) -> dict[str, Any]:
@@ -132,7 +134,7 @@ def apiservice_available(apiservice: str, *, install_command: str) -> Check:
             return passed("cost.metrics.apiservice_available", **params)
         return pending("cost.metrics.apiservice_unavailable", **params)
 
-    return _named(check, f"APIService {apiservice} Available")
+    return named(check, f"APIService {apiservice} Available")
 
 
 def _metrics_list(lab: Lab, kind: str, namespace: str | None = None) -> list[Obj] | Verdict:
@@ -172,7 +174,7 @@ def every_node_has_usage() -> Check:
             verdict = passed("cost.metrics.top_nodes_ok", **params)
         return with_details(verdict, ("NODE: CPU/MEMORY", *rows))
 
-    return _named(check, "usage for every node")
+    return named(check, "usage for every node")
 
 
 def deployment_pods_usage(
@@ -197,7 +199,7 @@ def deployment_pods_usage(
 
 
 def pods_have_usage(namespace: str, deployment: str) -> Check:
-    """The metrics API returns usage for every Running pod of Deployment ``namespace/deployment``."""
+    """The metrics API has usage for every Running pod of Deployment ``namespace/deployment``."""
 
     def check(lab: Lab) -> Verdict:
         found = deployment_pods_usage(lab, namespace, deployment)
@@ -218,4 +220,4 @@ def pods_have_usage(namespace: str, deployment: str) -> Check:
             ("POD: CPU/MEMORY", *rows),
         )
 
-    return _named(check, f"usage for the pods of Deployment {namespace}/{deployment}")
+    return named(check, f"usage for the pods of Deployment {namespace}/{deployment}")

@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 from pytest_kubelab.catalog import Phrase, joined, phrase
 from pytest_kubelab.checks.workloads import workload_verdict
 from pytest_kubelab.cluster import Obj, labels_of, name_of
-from pytest_kubelab.expect import Check, _named
+from pytest_kubelab.expect import Check
 from pytest_kubelab.quantity import parse_quantity
 from pytest_kubelab.verdict import Verdict, failed, first_problem, passed
+
+from . import named
 
 if TYPE_CHECKING:
     from pytest_kubelab.lab import Lab
@@ -69,7 +71,7 @@ def namespaces_labelled(apps: Sequence[App]) -> Check:
             )
         return passed("cost.apps.namespaces_ok", names=names)
 
-    return _named(check, f"namespaces {_names(apps)} labelled")
+    return named(check, f"namespaces {_names(apps)} labelled")
 
 
 def _resource_problems(app: App, container: Mapping[str, Any]) -> list[Phrase]:
@@ -114,7 +116,7 @@ def deployments_resourced(apps: Sequence[App]) -> Check:
             return failed("cost.apps.resources_wrong", problems=joined(problems, "; "))
         return passed("cost.apps.deployments_ok", count=len(apps))
 
-    return _named(check, "Deployments with the lab's requests and limits")
+    return named(check, "Deployments with the lab's requests and limits")
 
 
 def hpa_for(lab: Lab, namespace: str, deployment: str) -> Obj | None:
@@ -168,4 +170,4 @@ def pods_running(apps: Sequence[App]) -> Check:
         problem = first_problem(*verdicts)
         return problem or passed("cost.apps.pods_running_ok", counts=", ".join(counts))
 
-    return _named(check, "sample app pods Running and Ready")
+    return named(check, "sample app pods Running and Ready")
