@@ -7,18 +7,6 @@ from pytest_kubelab import expect
 from .checks import grafana, prometheus
 
 
-def grafana_of(lab) -> grafana.Grafana:
-    """Grafana on NodePort 30080, its admin account in Secret monitoring/prometheus-grafana."""
-    conf = lab.expected["grafana"]
-    return grafana.Grafana(
-        namespace=lab.expected["namespace"],
-        node_port=conf["node_port"],
-        secret=conf["secret"],
-        user_key=conf["user_key"],
-        password_key=conf["password_key"],
-    )
-
-
 @pytest.mark.checkpoint("obs.2.release")
 def test_release(lab):
     """kube-prometheus-stack installed: Helm release prometheus is deployed in monitoring."""
@@ -40,9 +28,16 @@ def test_workloads(lab):
 def test_grafana_nodeport(lab):
     """Service prometheus-grafana is NodePort 30080 and /api/health says database ok."""
     conf = lab.expected["grafana"]
+    api = grafana.Grafana(
+        namespace=lab.expected["namespace"],
+        node_port=conf["node_port"],
+        secret=conf["secret"],
+        user_key=conf["user_key"],
+        password_key=conf["password_key"],
+    )
     lab.require(
         grafana.healthy_on_nodeport(
-            grafana_of(lab),
+            api,
             conf["service"],
             deployment=conf["deployment"],
             release=lab.expected["prometheus_stack"]["release"],
@@ -55,7 +50,14 @@ def test_grafana_login(lab):
     """Grafana accepts the admin user and password stored in its Secret; the message says
     whether they are the lab's admin / admin123."""
     conf = lab.expected["grafana"]
-    lab.require(grafana.admin_login(grafana_of(lab), conf["lab_user"], conf["lab_password"]))
+    api = grafana.Grafana(
+        namespace=lab.expected["namespace"],
+        node_port=conf["node_port"],
+        secret=conf["secret"],
+        user_key=conf["user_key"],
+        password_key=conf["password_key"],
+    )
+    lab.require(grafana.admin_login(api, conf["lab_user"], conf["lab_password"]))
 
 
 @pytest.mark.checkpoint("obs.2.prometheus-targets")
@@ -77,5 +79,12 @@ def test_prometheus_targets(lab):
 @pytest.mark.checkpoint("obs.2.dashboards")
 def test_dashboards(lab):
     """Grafana has a working Prometheus datasource and the stack's default dashboards."""
-    dashboards = lab.expected["grafana"]["dashboards"]
-    lab.require(grafana.prometheus_datasource_and_dashboards(grafana_of(lab), dashboards))
+    conf = lab.expected["grafana"]
+    api = grafana.Grafana(
+        namespace=lab.expected["namespace"],
+        node_port=conf["node_port"],
+        secret=conf["secret"],
+        user_key=conf["user_key"],
+        password_key=conf["password_key"],
+    )
+    lab.require(grafana.prometheus_datasource_and_dashboards(api, conf["dashboards"]))

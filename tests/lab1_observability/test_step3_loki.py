@@ -7,16 +7,6 @@ from pytest_kubelab import expect
 from .checks import grafana, loki
 
 
-def log_agent_of(lab) -> loki.LogAgent:
-    """DaemonSet monitoring/loki-promtail, else one labelled app.kubernetes.io/name=alloy."""
-    conf = lab.expected["loki"]
-    return loki.LogAgent(
-        namespace=lab.expected["namespace"],
-        promtail=conf["promtail"],
-        alloy_labels=conf["alloy_labels"],
-    )
-
-
 @pytest.mark.checkpoint("obs.3.release")
 def test_release(lab):
     """loki-stack installed: Helm release loki is deployed in monitoring."""
@@ -40,27 +30,37 @@ def test_loki_ready(lab):
 def test_promtail(lab):
     """The log agent DaemonSet (promtail, or Alloy) is Ready on every node."""
     conf = lab.expected["loki"]
-    lab.require(loki.agent_on_every_node(log_agent_of(lab), conf["release"], conf["inotify_fix"]))
+    agent = loki.LogAgent(
+        namespace=lab.expected["namespace"],
+        promtail=conf["promtail"],
+        alloy_labels=conf["alloy_labels"],
+    )
+    lab.require(loki.agent_on_every_node(agent, conf["release"], conf["inotify_fix"]))
 
 
 @pytest.mark.checkpoint("obs.3.grafana-loki-datasource")
 def test_grafana_loki_datasource(lab):
     """Grafana lists a datasource of type loki and its health check passes."""
     conf = lab.expected["grafana"]
-    access = grafana.Grafana(
+    api = grafana.Grafana(
         namespace=lab.expected["namespace"],
         node_port=conf["node_port"],
         secret=conf["secret"],
         user_key=conf["user_key"],
         password_key=conf["password_key"],
     )
-    lab.require(loki.grafana_datasource(access, conf["datasource_label"], conf["pod_labels"]))
+    lab.require(loki.grafana_datasource(api, conf["datasource_label"], conf["pod_labels"]))
 
 
 @pytest.mark.checkpoint("obs.3.logs-flowing")
 def test_logs_flowing(lab):
     """Loki returns at least one log stream from the last 15 minutes."""
     conf = lab.expected["loki"]
+    agent = loki.LogAgent(
+        namespace=lab.expected["namespace"],
+        promtail=conf["promtail"],
+        alloy_labels=conf["alloy_labels"],
+    )
     lab.require(
         loki.logs_arriving(
             lab.expected["namespace"],
@@ -69,6 +69,6 @@ def test_logs_flowing(lab):
             selector=conf["log_selector"],
             window_minutes=conf["log_window_minutes"],
             release=conf["release"],
-            agent=log_agent_of(lab),
+            agent=agent,
         )
     )

@@ -6,18 +6,6 @@ from pytest_kubelab import expect
 from .checks import jaeger
 
 
-def query_services_of(lab) -> jaeger.QueryServices:
-    """Service jaeger (v2) or jaeger-query (v1) in monitoring, port 16686 (http-query)."""
-    conf = lab.expected["jaeger"]
-    return jaeger.QueryServices(
-        namespace=lab.expected["namespace"],
-        names=conf["query_services"],
-        port=conf["query_port"],
-        port_name=conf["query_port_name"],
-        deployment=conf["deployment"],
-    )
-
-
 @pytest.mark.checkpoint("obs.4.release")
 def test_release(lab):
     """Jaeger installed: Helm release jaeger is deployed in monitoring."""
@@ -36,11 +24,26 @@ def test_jaeger_ready(lab):
 @pytest.mark.checkpoint("obs.4.jaeger-ui")
 def test_jaeger_ui(lab):
     """http://<node>:30081 serves the Jaeger UI page."""
-    node_port = lab.expected["jaeger"]["node_port"]
-    lab.require(jaeger.ui_on_nodeport(node_port, query_services_of(lab)))
+    conf = lab.expected["jaeger"]
+    query = jaeger.QueryServices(
+        namespace=lab.expected["namespace"],
+        names=conf["query_services"],
+        port=conf["query_port"],
+        port_name=conf["query_port_name"],
+        deployment=conf["deployment"],
+    )
+    lab.require(jaeger.ui_on_nodeport(conf["node_port"], query))
 
 
 @pytest.mark.checkpoint("obs.4.jaeger-api")
 def test_jaeger_api(lab):
     """The query API answers with a service list (/api/v3/services, else /api/services)."""
-    lab.require(jaeger.query_api(query_services_of(lab)))
+    conf = lab.expected["jaeger"]
+    query = jaeger.QueryServices(
+        namespace=lab.expected["namespace"],
+        names=conf["query_services"],
+        port=conf["query_port"],
+        port_name=conf["query_port_name"],
+        deployment=conf["deployment"],
+    )
+    lab.require(jaeger.query_api(query))
