@@ -213,8 +213,17 @@ class DistributedGrading:
         book.reorder(sorted(book.results, key=lambda cid: self.checkpoint_positions[cid]))
         return report
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, object, object]:
+        # The controller's loop ends when every worker's last report is in, and junitxml
+        # writes its file at session finish: ordering the test cases here needs no place
+        # among the session-finish hooks. Interrupted or not, the cases that arrived count.
+        try:
+            return (yield)
+        finally:
+            self._order_junit()
+
+    def _order_junit(self) -> None:
         if is_worker(self.config) or not self.positions or not self.checkpoint_positions:
             return  # not a distributed lab run: junitxml's order stays as it is
         # junitxml writes test cases in the order reports arrived; a serial run writes
