@@ -182,11 +182,20 @@ def deep_merge(base: Any, patch: Any) -> Any:
     return merged
 
 
+def _is_file(path: Path) -> bool:
+    # An include name the filesystem rejects (too long, a NUL) is simply not a file here;
+    # reading it then says the scenario file does not exist.
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def _read(relative: str) -> dict[str, Any]:
     # The first folder that has the file, in the search order of use_lab_folders.
     folders = _folders()
     entry = next(
-        (f / relative for f in folders if (f / relative).is_file()),
+        (f / relative for f in folders if _is_file(f / relative)),
         (folders[0] if folders else Path(".")) / relative,
     )
     try:
