@@ -12,7 +12,7 @@ bounded in size and passed through :mod:`pytest_kubelab.redact`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +24,7 @@ from .cluster import ClusterReader, Obj, name_of
 from .kubeapi import KubeApiError
 from .lab import Lab
 from .redact import redact
-from .session import DIAGNOSTICS_KEY, SETTINGS_KEY
+from .session import SETTINGS_KEY
 from .verdict import Subject, Verdict
 
 MAX_PODS = 8
@@ -52,7 +52,16 @@ class Diagnostics:
     sections: tuple[Section, ...]
 
     def as_text(self) -> str:
-        return "\n\n".join(f"--- {s.title} ---\n{s.text}" for s in self.sections)
+        return as_text(self.pairs())
+
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """The sections as (title, text): how an outcome carries them (also across xdist)."""
+        return tuple((s.title, s.text) for s in self.sections)
+
+
+def as_text(pairs: Iterable[tuple[str, str]]) -> str:
+    """Diagnostics sections as the plain text of a failure in the terminal and JUnit XML."""
+    return "\n\n".join(f"--- {title} ---\n{text}" for title, text in pairs)
 
 
 def collect(reader: ClusterReader, verdict: Verdict, lang: str) -> Diagnostics | None:
@@ -430,7 +439,9 @@ def _bounded(text: str) -> str:
 
 
 def for_failure(item: pytest.Item, verdict: Verdict, lang: str) -> Diagnostics | None:
-    """Diagnostics of a failed checkpoint test, stashed on the item for the HTML report.
+    """Diagnostics of a failed checkpoint test, read through its ``lab`` fixture's reader.
+
+    They become part of the checkpoint's outcome (:mod:`pytest_kubelab.outcome`).
 
     ``None`` when ``--lab-diagnostics=off``, when there is no cluster reader, or when
     there is nothing to show. Never raises: a diagnostics problem must not change a grade.
@@ -452,6 +463,4 @@ def for_failure(item: pytest.Item, verdict: Verdict, lang: str) -> Diagnostics |
                 ),
             )
         )
-    if found is not None:
-        item.stash[DIAGNOSTICS_KEY] = found
     return found

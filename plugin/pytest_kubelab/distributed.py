@@ -9,9 +9,10 @@ Three things make that hold:
   ``loadfile``, ``loadgroup`` and ``worksteal`` modes: a lab is one unit of work; other
   tests are distributed one by one as ``--dist load`` does. ``--dist each`` (every
   worker runs everything) is left alone.
-* **The controller keeps the grade book.** Each worker attaches the checkpoint's result
+* **The controller keeps the grade book.** Each worker attaches the checkpoint's outcome
   to the test report it sends (``report.kubelab_result``); the controller records it
-  in its own grade book and keeps the book in collection order. The grade JSON, the
+  in its own grade book as it reads the report back (``pytest_report_from_serializable``,
+  before any hook sees the report) and keeps the book in collection order. The grade JSON, the
   score summary and the JUnit XML are written by the controller only; workers never
   write the grade file.
 * **Workers grade the controller's cluster.** With ``--lab-sim`` the simulator runs in
@@ -28,10 +29,10 @@ from typing import Any
 
 import pytest
 
-from .grading import GradeBook, Result
+from .grading import GradeBook, Outcome
 from .kubeconfig import resolve
 from .options import LabSettings
-from .session import CHECKPOINT_KEY, GRADEBOOK_KEY, NODEPORT_MAP_KEY, SETTINGS_KEY, SPEC_KEY
+from .session import GRADEBOOK_KEY, NODEPORT_MAP_KEY, SETTINGS_KEY, SPEC_KEY
 from .spec import find_spec_for, load_spec
 
 PLUGIN_NAME = "kubelab-distributed"
@@ -67,34 +68,49 @@ def worker_settings(config: pytest.Config, settings: LabSettings) -> LabSettings
     return replace(settings, grade_json=None)
 
 
-def result_payload(result: Result, spec_path: Path) -> dict[str, Any]:
-    """A result as plain data that xdist can send from a worker to the controller."""
+def outcome_payload(outcome: Outcome) -> dict[str, Any]:
+    """An outcome as plain data that xdist can send from a worker to the controller."""
     return {
-        "lab_yaml": str(spec_path),
-        "id": result.checkpoint.id,
-        "outcome": result.outcome,
-        "message": result.message,
-        "hint": result.hint,
-        "details": list(result.details),
-        "cause": result.cause,
-        "summary": result.summary,
+        "nodeid": outcome.nodeid,
+        "lab_yaml": str(outcome.lab_yaml),
+        "id": outcome.checkpoint.id,
+        "outcome": outcome.outcome,
+        "message": outcome.message,
+        "details": list(outcome.details),
+        "cause": outcome.cause,
+        "blocked_by": outcome.blocked_by,
+        "summary": outcome.summary,
+        "diagnostics": [list(section) for section in outcome.diagnostics],
+        "verdict": outcome.verdict,
+        "timed_out": outcome.timed_out,
+        "duration": outcome.duration,
     }
 
 
-def result_from_payload(data: dict[str, Any]) -> tuple[Result, Path]:
-    """The inverse of :func:`result_payload` (the lab.yaml is read from the same disk)."""
+def outcome_from_payload(data: dict[str, Any]) -> Outcome:
+    """The inverse of :func:`outcome_payload` (the lab.yaml is read from the same disk)."""
     spec_path = Path(data["lab_yaml"])
-    checkpoint = load_spec(spec_path).checkpoint(str(data["id"]))
-    result = Result(
-        checkpoint,
-        str(data["outcome"]),
-        str(data.get("message") or ""),
-        str(data.get("hint") or ""),
-        tuple(str(line) for line in data.get("details") or ()),
-        data.get("cause"),
-        str(data.get("summary") or ""),
+    return Outcome(
+        nodeid=str(data["nodeid"]),
+        checkpoint=load_spec(spec_path).checkpoint(str(data["id"])),
+        lab_yaml=spec_path,
+        outcome=str(data["outcome"]),
+        message=str(data.get("message") or ""),
+        details=tuple(str(line) for line in data.get("details") or ()),
+        cause=data.get("cause"),
+        blocked_by=data.get("blocked_by"),
+        summary=str(data.get("summary") or ""),
+        diagnostics=tuple((str(t), str(x)) for t, x in data.get("diagnostics") or ()),
+        verdict=data.get("verdict"),
+        timed_out=bool(data.get("timed_out")),
+        duration=float(data.get("duration") or 0.0),
     )
-    return result, spec_path
+
+
+def send_outcome(config: pytest.Config, report: pytest.TestReport, outcome: Outcome) -> None:
+    """On an xdist worker: the outcome this report decided travels with it to the controller."""
+    if is_worker(config):
+        setattr(report, REPORT_ATTRIBUTE, outcome_payload(outcome))
 
 
 class LabScheduling:
@@ -177,24 +193,37 @@ class DistributedGrading:
         if not self.positions:
             self.positions = {nodeid: index for index, nodeid in enumerate(ids)}
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        # tryfirst: the summary, the HTML report and the grade file read the book.
-        data = getattr(report, REPORT_ATTRIBUTE, None)
-        if is_worker(self.config) or not isinstance(data, dict):
-            return
-        result, spec_path = result_from_payload(data)
+    @pytest.hookimpl(wrapper=True)
+    def pytest_report_from_serializable(
+        self, config: pytest.Config, data: dict[str, Any]
+    ) -> Generator[None, object, object]:
+        # A worker's report is read back here before any hook (summary, HTML report,
+        # grade file) sees it: its outcome is in the book by then, whatever their order.
+        report = yield
+        payload = getattr(report, REPORT_ATTRIBUTE, None)
+        if is_worker(self.config) or not isinstance(payload, dict):
+            return report
         book = self.book
-        book.add_lab(result.checkpoint.lab, spec_path)
-        book.record(result)
+        result = book.record_outcome(outcome_from_payload(payload))
+        nodeid = str(payload["nodeid"])
         self.checkpoint_positions[result.checkpoint.id] = self.positions.get(
-            report.nodeid, len(self.positions) + len(self.checkpoint_positions)
+            nodeid, len(self.positions) + len(self.checkpoint_positions)
         )
         # A serial run records in collection order; workers finish in any order.
         book.reorder(sorted(book.results, key=lambda cid: self.checkpoint_positions[cid]))
+        return report
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, object, object]:
+        # The controller's loop ends when every worker's last report is in, and junitxml
+        # writes its file at session finish: ordering the test cases here needs no place
+        # among the session-finish hooks. Interrupted or not, the cases that arrived count.
+        try:
+            return (yield)
+        finally:
+            self._order_junit()
+
+    def _order_junit(self) -> None:
         if is_worker(self.config) or not self.positions or not self.checkpoint_positions:
             return  # not a distributed lab run: junitxml's order stays as it is
         # junitxml writes test cases in the order reports arrived; a serial run writes
@@ -223,23 +252,6 @@ class DistributedGrading:
 
         ordered.sort(key=place)
         self.junit_reordered = True
-
-    # --- worker -----------------------------------------------------------------------
-
-    @pytest.hookimpl(wrapper=True, tryfirst=True)
-    def pytest_runtest_makereport(
-        self, item: pytest.Item, call: pytest.CallInfo[None]
-    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-        checkpoint = item.stash.get(CHECKPOINT_KEY, None)
-        before = self.book.results.get(checkpoint.id) if checkpoint is not None else None
-        report = yield
-        if checkpoint is None or not is_worker(self.config):
-            return report
-        after = self.book.results.get(checkpoint.id)
-        if after is not None and after is not before:
-            # This report decided the checkpoint's result: it travels with the report.
-            setattr(report, REPORT_ATTRIBUTE, result_payload(after, item.stash[SPEC_KEY].path))
-        return report
 
 
 def register(config: pytest.Config, is_lab_run: Callable[[pytest.Config], bool]) -> None:

@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 
 from .catalog import render
-from .session import CHECKPOINT_KEY, GRADEBOOK_KEY
+from .session import GRADEBOOK_KEY
 from .spec import Checkpoint
 
 PLUGIN_NAME = "kubelab-gradefile"
@@ -111,9 +111,9 @@ class GradeFile:
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        self.selected = [
-            item.stash[CHECKPOINT_KEY] for item in session.items if CHECKPOINT_KEY in item.stash
-        ]
+        book = self.config.stash.get(GRADEBOOK_KEY, None)
+        # The grade book knows which collected tests grade which checkpoint.
+        self.selected = book.selected(item.nodeid for item in session.items) if book else []
         if self.selected:
             self.write()  # from the first second on, there is a valid (empty) grade
 

@@ -1,5 +1,11 @@
 """The grade book: each checkpoint's outcome, the score, and the grade JSON.
 
+One way through the report: a checkpoint test leaves one :class:`Outcome` (made in
+the grading makereport hook, :func:`pytest_kubelab.labrun.record`, or received from an
+xdist worker); :meth:`GradeBook.record_outcome` turns it into a :class:`Result`, and
+the terminal summary, grade JSON, JUnit properties and HTML report read only Results
+from this book (``config.stash[GRADEBOOK_KEY]``), never an item's stash or fixtures.
+
 The grade JSON has ``score``, ``max_score`` and ``checkpoints`` (one entry per
 checkpoint that ran, in lab order), plus ``meta``, which says what was graded
 and by what::
@@ -21,15 +27,36 @@ import hashlib
 import json
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .catalog import render
-from .spec import Checkpoint
+from .spec import Checkpoint, LabSpec, load_spec
 
 OUTCOMES = ("passed", "failed", "skipped", "error")
+# A diagnostics section as plain data: (title, text); it travels from xdist workers as is.
+DiagnosticSection = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one checkpoint test concluded, made once from the report that decided it."""
+
+    nodeid: str
+    checkpoint: Checkpoint
+    lab_yaml: Path  # the lab.yaml the checkpoint comes from (for ``meta.labs``)
+    outcome: str  # one of OUTCOMES
+    message: str = ""  # in the run's language, secrets masked
+    details: tuple[str, ...] = ()
+    cause: str | None = None  # failed: the earlier failure that probably explains it
+    blocked_by: str | None = None  # skipped: the need that did not pass
+    summary: str = ""
+    diagnostics: tuple[DiagnosticSection, ...] = ()  # gathered where the cluster reader is
+    verdict: str | None = None  # catalog key of the check's last verdict, if it had one
+    timed_out: bool = False  # the check was still waiting for something when time ran out
+    duration: float = 0.0  # seconds of the test phase that decided it
 
 
 @dataclass
@@ -43,6 +70,7 @@ class Result:
     details: tuple[str, ...] = ()  # e.g. the right-sizing table; shown in the report
     cause: str | None = None  # the failed checkpoint that probably explains this failure
     summary: str = ""  # one line of what failed, quoted by the failures it explains
+    diagnostics: tuple[DiagnosticSection, ...] = ()  # what the cluster showed (failures)
 
     @property
     def earned(self) -> int:
@@ -55,6 +83,9 @@ class GradeBook:
 
     lang: str
     results: dict[str, Result] = field(default_factory=dict)
+    outcomes: dict[str, Outcome] = field(default_factory=dict)  # nodeid -> its last outcome
+    planned: dict[str, Checkpoint] = field(default_factory=dict)  # nodeid -> its checkpoint
+    specs: dict[str, LabSpec] = field(default_factory=dict)  # lab name -> spec, as results come
     # What the ``meta`` block of the grade JSON says (see the module docstring).
     student: str | None = None
     context: str | None = None
@@ -65,6 +96,42 @@ class GradeBook:
 
     def record(self, result: Result) -> None:
         self.results[result.checkpoint.id] = result
+
+    def record_outcome(self, outcome: Outcome) -> Result:
+        """Take a checkpoint test's outcome and grade it: its result from now on."""
+        checkpoint = outcome.checkpoint
+        result = Result(
+            checkpoint,
+            outcome.outcome,
+            outcome.message,
+            checkpoint.hint_in(self.lang),
+            outcome.details,
+            outcome.cause or outcome.blocked_by,
+            outcome.summary,
+            outcome.diagnostics,
+        )
+        self.outcomes[outcome.nodeid] = outcome
+        self.add_lab(checkpoint.lab, outcome.lab_yaml)
+        self.specs.setdefault(checkpoint.lab, load_spec(outcome.lab_yaml))
+        self.record(result)
+        return result
+
+    def result_for(self, nodeid: str) -> Result | None:
+        """The result the test ``nodeid`` decided (``None`` for a test that is no checkpoint)."""
+        outcome = self.outcomes.get(nodeid)
+        return self.results.get(outcome.checkpoint.id) if outcome is not None else None
+
+    def plan(self, nodeid: str, checkpoint: Checkpoint) -> None:
+        """Note that the collected test ``nodeid`` grades ``checkpoint``."""
+        self.planned[nodeid] = checkpoint
+
+    def selected(self, nodeids: Iterable[str]) -> list[Checkpoint]:
+        """The checkpoints of these tests (the final selection), in their order."""
+        return [self.planned[n] for n in nodeids if n in self.planned]
+
+    def fresh(self) -> GradeBook:
+        """An empty book for grading again (``--lab-watch`` rounds): same run, no results."""
+        return replace(self, results={}, outcomes={}, lab_files=dict(self.lab_files))
 
     def add_lab(self, name: str, lab_yaml: Path) -> None:
         """Note the ``lab.yaml`` a lab's checkpoints come from (for ``meta.labs``)."""
@@ -110,6 +177,18 @@ class GradeBook:
     def outcome_of(self, checkpoint_id: str) -> str | None:
         result = self.results.get(checkpoint_id)
         return result.outcome if result else None
+
+    def unmet_need(self, checkpoint: Checkpoint) -> str | None:
+        """The first of ``checkpoint``'s needs that ran in this session and did not pass.
+
+        A need that did not run (deselected) does not block: the checkpoint then
+        reports the real state itself.
+        """
+        for need in checkpoint.needs:
+            outcome = self.outcome_of(need)
+            if outcome is not None and outcome != "passed":
+                return need
+        return None
 
     def root_cause(self, causes: Iterable[str]) -> Result | None:
         """The failure that probably explains a failure with these likely ``causes``.

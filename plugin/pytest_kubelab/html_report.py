@@ -9,13 +9,16 @@ fix command), and the diagnostics read from the cluster. Each failure is told
 once: the results table below lists every checkpoint in lab order and points a
 failed row to its card. pytest's own environment table and filters are hidden.
 Every sentence comes from the message catalog in the run's language.
+
+Everything shown comes from the grade book's results (``config.stash[GRADEBOOK_KEY]``,
+looked up by the report's node id), never from a test item or its fixtures.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,11 +26,10 @@ import pytest
 
 from .catalog import render
 from .causes import probably_because
-from .diagnostics import Diagnostics
-from .grading import GradeBook, Result
+from .grading import DiagnosticSection, GradeBook, Result
 from .html_style import STYLE
 from .message_parts import MessageParts, split_message
-from .session import CHECKPOINT_KEY, DIAGNOSTICS_KEY, GRADEBOOK_KEY, SPEC_KEY
+from .session import GRADEBOOK_KEY, HTML_REPORT_KEY
 from .spec import Checkpoint, LabSpec
 
 PLUGIN_NAME = "kubelab-html-report"
@@ -42,12 +44,14 @@ def register(config: pytest.Config) -> None:
     if hasattr(config, "workerinput") or not config.pluginmanager.hasplugin("html"):
         return
     if not config.pluginmanager.has_plugin(PLUGIN_NAME):
-        config.pluginmanager.register(HtmlReport(config), PLUGIN_NAME)
+        report = HtmlReport(config)
+        config.pluginmanager.register(report, PLUGIN_NAME)
+        config.stash[HTML_REPORT_KEY] = report  # the grading hook hands it the extras
 
 
 @dataclass(frozen=True)
 class Row:
-    """What the report shows about one checkpoint test report."""
+    """What the report shows about one checkpoint, from its result."""
 
     checkpoint_id: str
     step: int
@@ -57,7 +61,7 @@ class Row:
     outcome: str
     message: str
     hint: str
-    diagnostics: tuple[tuple[str, str], ...]
+    diagnostics: tuple[DiagnosticSection, ...]
     details: tuple[str, ...] = ()
     order: str = "~"  # lab order as text (see lab_order); "~" sorts after every key
 
@@ -83,10 +87,8 @@ class HtmlReport:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.specs: dict[str, LabSpec] = {}
         self.html_report: Any = None
-        self.diagnostics: dict[str, tuple[tuple[str, str], ...]] = {}
-        self._shown: dict[str, tuple[tuple[str, str], ...]] = {}  # cards already showing them
+        self._shown: dict[str, tuple[DiagnosticSection, ...]] = {}  # cards already showing them
 
     @property
     def book(self) -> GradeBook:
@@ -99,47 +101,46 @@ class HtmlReport:
     def t(self, key: str, **params: Any) -> str:
         return render(key, self.lang, **params)
 
-    # --- collecting -------------------------------------------------------------------
-
-    @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_makereport(
-        self, item: pytest.Item, call: pytest.CallInfo[None]
-    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-        report = yield
-        checkpoint = item.stash.get(CHECKPOINT_KEY, None)
-        if checkpoint is None:
-            return report
-        spec = item.stash[SPEC_KEY]
-        self.specs.setdefault(spec.name, spec)
-        result = self.book.results.get(checkpoint.id)
-        found = item.stash.get(DIAGNOSTICS_KEY, None) if report.failed else None
-        row = Row(
+    def row_of(self, nodeid: str) -> Row | None:
+        """The table row of a checkpoint test's report; ``None`` for other tests."""
+        result = self.book.result_for(nodeid)
+        if result is None:
+            return None
+        checkpoint = result.checkpoint
+        spec = self.book.specs.get(checkpoint.lab)
+        return Row(
             checkpoint_id=checkpoint.id,
             step=checkpoint.step,
             title=checkpoint.title_in(self.lang),
             points=checkpoint.points,
-            earned=result.earned if result else 0,
-            outcome=result.outcome if result else report.outcome,
-            message=result.message if result else "",
-            hint=checkpoint.hint_in(self.lang),
-            diagnostics=_sections(found),
-            details=result.details if result else (),
-            order=lab_order(spec, checkpoint),
+            earned=result.earned,
+            outcome=result.outcome,
+            message=result.message,
+            hint=result.hint,
+            diagnostics=result.diagnostics,
+            details=result.details,
+            order=lab_order(spec, checkpoint) if spec is not None else "~",
         )
-        report.kubelab_row = row  # type: ignore[attr-defined]
-        if row.diagnostics:
-            self.diagnostics[checkpoint.id] = row.diagnostics
+
+    def add_extras(self, report: pytest.TestReport, result: Result) -> None:
+        """The folded part of the row (what was seen, or a pointer to the card), from ``result``.
+
+        Called by the grading makereport hook (:func:`pytest_kubelab.labrun.record`) right
+        after it graded the report: pytest-html takes a row's extras from its reports'
+        ``extras`` attribute, so they must be on the report object before it is logged.
+        """
+        row = self.row_of(report.nodeid)
         # pytest-html shows the extras of all of a test's reports in its one row: add the
         # details once, from the report that decided the outcome.
         decided = report.when == "call" or (report.when == "setup" and not report.passed)
-        if decided and row.outcome != "skipped":
-            from pytest_html import extras  # type: ignore[import-untyped]
+        if row is None or not decided or row.outcome == "skipped":
+            return
+        from pytest_html import extras  # type: ignore[import-untyped]
 
-            report.extras = [  # type: ignore[attr-defined]
-                *getattr(report, "extras", []),
-                extras.html(self._detail_html(row)),
-            ]
-        return report
+        report.extras = [  # type: ignore[attr-defined]
+            *getattr(report, "extras", []),
+            extras.html(self._detail_html(row)),
+        ]
 
     # --- pytest-html hooks ----------------------------------------------------------
 
@@ -171,7 +172,7 @@ class HtmlReport:
         ]
 
     def pytest_html_results_table_row(self, report: Any, cells: list[str]) -> None:
-        row: Row | None = getattr(report, "kubelab_row", None)
+        row = self.row_of(report.nodeid)
         result_cell, test_cell, duration_cell = cells[0], cells[1], cells[2]
         if row is None:
             cells[:] = [
@@ -209,7 +210,7 @@ class HtmlReport:
         ]
 
     def pytest_html_results_table_html(self, report: Any, data: list[str]) -> None:
-        row: Row | None = getattr(report, "kubelab_row", None)
+        row = self.row_of(report.nodeid)
         if row is None or report.outcome == "rerun":
             return
         if row.outcome == "error" and report.when == "call":
@@ -225,10 +226,11 @@ class HtmlReport:
     def pytest_html_results_summary(
         self, prefix: list[str], summary: list[str], postfix: list[str], session: pytest.Session
     ) -> None:
-        if self.html_report is not None and self.specs:
+        specs = self.book.specs
+        if self.html_report is not None and specs:
             self.html_report.title = " · ".join(
                 _plain(spec.title.get(self.lang) or spec.title.get("ko") or spec.name)
-                for spec in self.specs.values()
+                for spec in specs.values()
             )
         prefix.append(f"<style>{STYLE}</style>")
         if not self.book.results:
@@ -315,7 +317,7 @@ class HtmlReport:
         )
         rows = []
         for lab in dict.fromkeys(r.checkpoint.lab for r in results):
-            spec = self.specs.get(lab)
+            spec = self.book.specs.get(lab)
             lab_title = (spec.title.get(self.lang) if spec else None) or lab
             in_lab = [r for r in results if r.checkpoint.lab == lab]
             for index, step in enumerate(sorted({r.checkpoint.step for r in in_lab})):
@@ -342,7 +344,7 @@ class HtmlReport:
 
     def _failure_card(self, result: Result) -> str:
         checkpoint = result.checkpoint
-        found = self.diagnostics.get(checkpoint.id)
+        found = result.diagnostics
         diag = self._diagnostics_html(found) if found else ""
         earlier = next((cid for cid, seen in self._shown.items() if found and seen == found), None)
         if earlier is not None:
@@ -440,7 +442,3 @@ class HtmlReport:
             f'<details class="kl-diag" open><summary>{self.t("diag.section")}</summary>'
             f"{body}</details>"
         )
-
-
-def _sections(found: Diagnostics | None) -> tuple[tuple[str, str], ...]:
-    return tuple((s.title, s.text) for s in found.sections) if found else ()

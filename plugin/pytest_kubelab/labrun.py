@@ -15,23 +15,21 @@ from typing import Any
 import pytest
 
 from . import diagnostics, distributed, gradefile, markers, terminal
-from .assertions import assertion_message, is_assertion_failure
 from .catalog import CatalogError, add_lab_messages, messages, render
-from .causes import first_sentence, summary_of
 from .grading import GradeBook, Result
 from .labdetect import is_lab_run, spec_paths_in_args
+from .outcome import outcome_of
 from .redact import REDACTOR, redact
 from .session import (
-    BLOCKED_BY_KEY,
     CHECKPOINT_KEY,
     GRADEBOOK_KEY,
+    HTML_REPORT_KEY,
     LAB_READY_KEY,
     SETTINGS_KEY,
     SPEC_KEY,
-    VERDICT_KEY,
 )
 from .spec import Checkpoint, LabSpec, LabSpecError, find_spec_for, load_spec
-from .verdict import CheckpointFailed, Verdict
+from .verdict import CheckpointFailed
 
 
 def set_up(config: pytest.Config) -> None:
@@ -109,6 +107,7 @@ def tag_and_order(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Attach spec and checkpoint to lab items, add step/lab markers, order them as the lab does."""
     lab_items: list[pytest.Item] = []
     spec_order: dict[Path, int] = {}
+    book = config.stash[GRADEBOOK_KEY]
     for item in items:
         checkpoint_id = markers.checkpoint_id(item)
         if checkpoint_id is None:
@@ -118,6 +117,7 @@ def tag_and_order(config: pytest.Config, items: list[pytest.Item]) -> None:
         checkpoint = _checkpoint_of(item, spec, checkpoint_id)
         item.stash[SPEC_KEY] = spec
         item.stash[CHECKPOINT_KEY] = checkpoint
+        book.plan(item.nodeid, checkpoint)  # the grade file lists what is selected from it
         item.add_marker(f"step{checkpoint.step}")
         item.add_marker(spec.name)
         # The labs run in their lab.yaml ``order``, then by name.
@@ -178,80 +178,75 @@ def skip_if_blocked(item: pytest.Item) -> None:
     """Skip a checkpoint whose needs did not pass ("blocked by …")."""
     checkpoint = item.stash[CHECKPOINT_KEY]
     book = item.config.stash[GRADEBOOK_KEY]
-    spec = item.stash[SPEC_KEY]
-    for need in checkpoint.needs:
-        outcome = book.outcome_of(need)
-        # A need that did not run in this session (deselected) does not block:
-        # the checkpoint then reports the real state itself.
-        if outcome is not None and outcome != "passed":
-            title = spec.checkpoint(need).title_in(book.lang)
-            item.stash[BLOCKED_BY_KEY] = need
-            pytest.skip(render("blocked.by", book.lang, id=need, title=title))
+    need = book.unmet_need(checkpoint)
+    if need is not None:
+        title = item.stash[SPEC_KEY].checkpoint(need).title_in(book.lang)
+        pytest.skip(render("blocked.by", book.lang, id=need, title=title))
 
 
 def record(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> None:
-    """Turn a checkpoint test's report into a graded result; mask secrets in the report."""
+    """The grading makereport hook: a checkpoint test's report becomes its one outcome.
+
+    The outcome goes into the grade book, which grades it; what pytest itself prints
+    (the failure text, the JUnit properties) and the HTML report's extras are then
+    written onto the report from that result, and secrets are masked in the report.
+    The hook reads only this report, so it needs no place among other plugins' wrappers.
+    """
     checkpoint = item.stash[CHECKPOINT_KEY]
-    book = item.config.stash[GRADEBOOK_KEY]
+    config = item.config
+    book = config.stash[GRADEBOOK_KEY]
     lang = book.lang
-    hint = checkpoint.hint_in(lang)
     # pytest heads a failure's section with the location's last part: the checkpoint, not
     # the test function's name (four labs' tests are all called test_release).
     report.location = (report.location[0], report.location[1], headline(checkpoint, lang))
-    result: Result | None = None
-    if report.when == "call" and report.passed:
-        verdict = item.stash.get(VERDICT_KEY, None)
-        message = redact(verdict.render(lang)) if verdict else ""
-        result = Result(checkpoint, "passed", message, hint, _details(verdict))
-    elif report.skipped and report.when in ("setup", "call"):
-        blocker = item.stash.get(BLOCKED_BY_KEY, None)
-        result = Result(checkpoint, "skipped", redact(_skip_reason(report)), hint, cause=blocker)
-        if isinstance(report.longrepr, tuple):
-            # A "blocked by" skip is raised in the plugin; -rs should name the test instead.
-            line = item.location[1]
-            report.longrepr = (str(item.path), (line or 0) + 1, report.longrepr[2])
-    elif report.failed and call.excinfo is not None:
-        if isinstance(call.excinfo.value, CheckpointFailed):
-            failure = call.excinfo.value
-            message = redact(str(failure.msg))
-            details = _details(failure.verdict)
-            summary = redact(summary_of(failure.verdict, lang))
-            result = Result(checkpoint, "failed", message, hint, details, failure.cause, summary)
-            report.longrepr = f"{message}\n\n{render('label.hint', lang)}: {hint}"
-            found = diagnostics.for_failure(item, call.excinfo.value.verdict, lang)
-            if found is not None:
-                report.longrepr += f"\n\n=== {render('diag.section', lang)} ===\n{found.as_text()}"
-        elif is_assertion_failure(call.excinfo.value):
-            # An instructor's plain assert: the student's failure, with the author's words.
-            message = redact(assertion_message(call.excinfo.value))
-            result = Result(checkpoint, "failed", message, hint, summary=first_sentence(message))
-        else:
-            error = redact(f"{call.excinfo.typename}: {call.excinfo.value}")
-            result = Result(checkpoint, "error", render("grader.error", lang, error=error), hint)
-    if result is not None and result.details:
+    outcome = outcome_of(item, call, report, book)
+    result = book.record_outcome(outcome) if outcome is not None else None
+    if result is not None:
+        _tell_pytest(item, call, report, result, lang)
+    _redact_report(report)
+    latest = book.result_for(item.nodeid)
+    html = config.stash.get(HTML_REPORT_KEY, None)
+    if html is not None and latest is not None:
+        html.add_extras(report, latest)
+    if outcome is not None:
+        distributed.send_outcome(config, report, outcome)
+
+
+def _tell_pytest(
+    item: pytest.Item,
+    call: pytest.CallInfo[None],
+    report: pytest.TestReport,
+    result: Result,
+    lang: str,
+) -> None:
+    """What pytest's own output (terminal, JUnit XML) says about a graded report."""
+    checkpoint = result.checkpoint
+    if result.outcome == "skipped" and isinstance(report.longrepr, tuple):
+        # A "blocked by" skip is raised in the plugin; -rs should name the test instead.
+        line = item.location[1]
+        report.longrepr = (str(item.path), (line or 0) + 1, report.longrepr[2])
+    elif call.excinfo is not None and isinstance(call.excinfo.value, CheckpointFailed):
+        report.longrepr = f"{result.message}\n\n{render('label.hint', lang)}: {result.hint}"
+        if result.diagnostics:
+            text = diagnostics.as_text(result.diagnostics)
+            report.longrepr += f"\n\n=== {render('diag.section', lang)} ===\n{text}"
+    if result.details:
         # A report section reaches the terminal (-rA) and pytest-html's log.
         report.sections.append((f"kubelab: {checkpoint.id}", "\n".join(result.details)))
-    _redact_report(report)
-    if result is not None:
-        book.record(result)
-        # junitxml writes the properties of the item (via its teardown report).
-        item.user_properties.extend(
-            [
-                ("checkpoint", checkpoint.id),
-                ("points", str(checkpoint.points)),
-                ("outcome", result.outcome),
-                ("earned", str(result.earned)),
-            ]
-        )
+    # junitxml writes the properties of the item (via its teardown report).
+    item.user_properties.extend(
+        [
+            ("checkpoint", checkpoint.id),
+            ("points", str(checkpoint.points)),
+            ("outcome", result.outcome),
+            ("earned", str(result.earned)),
+        ]
+    )
 
 
 def headline(checkpoint: Checkpoint, lang: str) -> str:
     """``obs.3.promtail — Promtail DaemonSet …``: how a checkpoint is named in pytest's output."""
     return f"{checkpoint.id} — {checkpoint.title_in(lang)}"
-
-
-def _details(verdict: Verdict | None) -> tuple[str, ...]:
-    return tuple(redact(line) for line in verdict.details) if verdict else ()
 
 
 def _redact_report(report: pytest.TestReport) -> None:
@@ -265,13 +260,6 @@ def _redact_report(report: pytest.TestReport) -> None:
         if masked != text:
             report.longrepr = masked
     report.sections = [(title, redact(content)) for title, content in report.sections]
-
-
-def _skip_reason(report: pytest.TestReport) -> str:
-    longrepr: Any = report.longrepr
-    if isinstance(longrepr, tuple) and len(longrepr) == 3:
-        return str(longrepr[2]).removeprefix("Skipped: ")
-    return str(longrepr or "")
 
 
 def write_summary(terminalreporter: Any, config: pytest.Config, book: GradeBook) -> None:

@@ -12,29 +12,24 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from .diagnostics import Diagnostics
     from .grading import GradeBook
+    from .html_report import HtmlReport
     from .options import LabSettings
     from .provision.kindcluster import ClusterHandle
     from .simulation import SimulationHandle
     from .spec import Checkpoint, LabSpec
-    from .verdict import Verdict
 
 SETTINGS_KEY: pytest.StashKey[LabSettings] = pytest.StashKey()
 GRADEBOOK_KEY: pytest.StashKey[GradeBook] = pytest.StashKey()
 NODEPORT_MAP_KEY: pytest.StashKey[dict[int, int]] = pytest.StashKey()
 CHECKPOINT_KEY: pytest.StashKey[Checkpoint] = pytest.StashKey()
 SPEC_KEY: pytest.StashKey[LabSpec] = pytest.StashKey()
-# The need that did not pass, on a blocked item.
-BLOCKED_BY_KEY: pytest.StashKey[str] = pytest.StashKey()
 # The running simulated cluster of --lab-sim (set at session start, stopped at unconfigure).
 SIM_KEY: pytest.StashKey[SimulationHandle] = pytest.StashKey()
 # Whether this run's lab machinery (grade book, grade file, report hooks) is set up.
 LAB_READY_KEY: pytest.StashKey[bool] = pytest.StashKey()
-# On a checkpoint item: the verdict of its last check (read by the grade book's hooks).
-VERDICT_KEY: pytest.StashKey[Verdict] = pytest.StashKey()
-# On a failed checkpoint item: the diagnostics gathered where the cluster reader is.
-DIAGNOSTICS_KEY: pytest.StashKey[Diagnostics] = pytest.StashKey()
+# The HTML report's hooks, when --html writes one here (the grading hook hands it extras).
+HTML_REPORT_KEY: pytest.StashKey[HtmlReport] = pytest.StashKey()
 # The step and lab markers registered so far in this session.
 MARKERS_KEY: pytest.StashKey[set[str]] = pytest.StashKey()
 # The kind cluster --lab-provision built or reused.

@@ -7,7 +7,6 @@ book and draws it; the last complete round is then reported as the run.
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 import time
 from collections.abc import Sequence
@@ -19,8 +18,7 @@ import pytest
 from .catalog import render
 from .checklist import Checklist, checklist_of
 from .grading import GradeBook
-from .session import BLOCKED_BY_KEY, CHECKPOINT_KEY, GRADEBOOK_KEY, SETTINGS_KEY, VERDICT_KEY
-from .verdict import State
+from .session import CHECKPOINT_KEY, GRADEBOOK_KEY, SETTINGS_KEY
 
 # ANSI: cursor home, then clear the screen (a terminal redraws the checklist in place).
 CLEAR_SCREEN = "\x1b[H\x1b[2J"
@@ -101,20 +99,16 @@ class WatchLoop:
     def _grade_round(self, items: Sequence[pytest.Item], template: GradeBook) -> Round:
         from _pytest.runner import runtestprotocol
 
-        book = dataclasses.replace(template, results={}, lab_files=dict(template.lab_files))
+        # A fresh book: what the previous round concluded must not leak into this one.
+        book = template.fresh()
         self.config.stash[GRADEBOOK_KEY] = book
         reports: dict[str, list[pytest.TestReport]] = {}
         for index, item in enumerate(items):
-            # What the previous round concluded about this item must not leak into this one.
-            if VERDICT_KEY in item.stash:
-                del item.stash[VERDICT_KEY]
-            if BLOCKED_BY_KEY in item.stash:
-                del item.stash[BLOCKED_BY_KEY]
             # nextitem=None after the last item tears the session fixtures down, so the
             # next round builds a fresh cluster reader (no snapshot or cache of this one).
             nextitem = items[index + 1] if index + 1 < len(items) else None
             reports[item.nodeid] = runtestprotocol(item, nextitem=nextitem, log=False)
-        pending = [item.stash[CHECKPOINT_KEY].id for item in items if _was_pending(item)]
+        pending = [item.stash[CHECKPOINT_KEY].id for item in items if _was_pending(book, item)]
         selected = [item.stash[CHECKPOINT_KEY] for item in items]
         number = self.last.number + 1 if self.last else 1
         return Round(number, book, reports, checklist_of(book, selected, pending))
@@ -150,11 +144,10 @@ class WatchLoop:
         terminalreporter.write_line(render("watch.stopped", lang, count=missing))
 
 
-def _was_pending(item: pytest.Item) -> bool:
+def _was_pending(book: GradeBook, item: pytest.Item) -> bool:
     """Whether the item's check was still waiting for something to start (not a terminal fail)."""
-    verdict = item.stash.get(VERDICT_KEY, None)
-    # A pending verdict that ran out of --lab-wait becomes FAIL and records how long it waited.
-    return verdict is not None and verdict.state is State.FAIL and "waited" in verdict.params
+    outcome = book.outcomes.get(item.nodeid)
+    return outcome is not None and outcome.timed_out
 
 
 def _is_terminal(out: TextIO) -> bool:
