@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .grading import GradeBook
     from .options import LabSettings
     from .provision.kindcluster import ClusterHandle
+    from .sessionscope import Scope
     from .simulation import SimulationHandle
     from .spec import Checkpoint, LabSpec
     from .verdict import Verdict
@@ -39,3 +40,5 @@ DIAGNOSTICS_KEY: pytest.StashKey[Diagnostics] = pytest.StashKey()
 MARKERS_KEY: pytest.StashKey[set[str]] = pytest.StashKey()
 # The kind cluster --lab-provision built or reused.
 PROVISIONED_KEY: pytest.StashKey[ClusterHandle] = pytest.StashKey()
+# This run's per-run state (redactor, lab messages, spec cache): see sessionscope.
+SCOPE_KEY: pytest.StashKey[Scope] = pytest.StashKey()
