@@ -41,10 +41,42 @@ class LabRun:
         return self.result.stdout.str() + self.result.stderr.str()
 
 
+# `pytest plugin/tests` runs on this many xdist workers unless -n is given (-n 0: serially).
+# More than the cores: most self-tests wait on an inner lab run (its simulator, its
+# re-checks), not on the CPU. Measured on 2 cores: see the README's self-test section.
+DEFAULT_WORKERS = 4
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Parallel by default; only this folder's runs (the lab runs students start are not)."""
+    if (
+        config.pluginmanager.hasplugin("xdist")
+        and getattr(config.option, "numprocesses", 0) is None
+        and not hasattr(config, "workerinput")
+        and not config.getoption("usepdb", False)
+        and not config.getoption("collectonly", False)
+    ):
+        config.option.numprocesses = DEFAULT_WORKERS
+
+
+@pytest.fixture(scope="session")
+def _inner_bytecode(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One bytecode cache outside the source tree for every inner run of this session."""
+    return tmp_path_factory.getbasetemp() / "pycache"
+
+
 @pytest.fixture(autouse=True)
-def _quiet_inner_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Inner pytest runs skip hypothesis' plugin (it adds seconds of start-up) and the cache."""
+def _quiet_inner_runs(monkeypatch: pytest.MonkeyPatch, _inner_bytecode: Path) -> None:
+    """Inner pytest runs skip hypothesis' plugin (it adds seconds of start-up) and the cache.
+
+    With ``PYTHONDONTWRITEBYTECODE`` set (as in many containers) each inner subprocess
+    would compile pytest and the plugin from source again, about 15 % of its CPU; they
+    share a bytecode cache under the session's temporary folder instead.
+    """
     monkeypatch.setenv("PYTEST_ADDOPTS", "-p no:hypothesispytest -p no:cacheprovider")
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
+    monkeypatch.setenv("PYTHONPYCACHEPREFIX", str(_inner_bytecode))
 
 
 @pytest.fixture
