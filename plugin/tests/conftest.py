@@ -43,7 +43,7 @@ class LabRun:
 
 # `pytest plugin/tests` runs on this many xdist workers unless -n is given (-n 0: serially).
 # More than the cores: most self-tests wait on an inner lab run (its simulator, its
-# re-checks), not on the CPU. Measured on 2 cores: see the README's self-test section.
+# re-checks), not on the CPU.
 DEFAULT_WORKERS = 4
 
 
@@ -58,6 +58,24 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
         and not config.getoption("collectonly", False)
     ):
         config.option.numprocesses = DEFAULT_WORKERS
+
+
+# The self-tests that take longest by the clock (measured with --durations), started
+# first so that no worker picks one up last while the others idle; the rest keep their order.
+LONGEST_FIRST = (
+    "test_xdist_equivalence.py",
+    "test_fuzz_parsers.py",
+    "test_hardening_time.py",
+    "test_readonly_and_secrets.py",
+    "test_watch.py",
+    "test_provision_runner.py",
+    "test_faults.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 
 
 @pytest.fixture(scope="session")
