@@ -50,14 +50,18 @@ DEFAULT_WORKERS = 4
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> None:
     """Parallel by default; only this folder's runs (the lab runs students start are not)."""
+    if not config.pluginmanager.hasplugin("xdist") or hasattr(config, "workerinput"):
+        return
     if (
-        config.pluginmanager.hasplugin("xdist")
-        and getattr(config.option, "numprocesses", 0) is None
-        and not hasattr(config, "workerinput")
+        config.option.numprocesses is None
         and not config.getoption("usepdb", False)
         and not config.getoption("collectonly", False)
     ):
         config.option.numprocesses = DEFAULT_WORKERS
+    if config.option.numprocesses and config.option.dist == "no":
+        # xdist's default ("load") hands each worker a run of consecutive tests up front;
+        # one worker then ends alone with a queue of inner lab runs. Idle workers steal.
+        config.option.dist = "worksteal"
 
 
 # The self-tests that take longest by the clock (measured with --durations), started
