@@ -3,7 +3,7 @@
 A checkpoint's ``causes`` in ``lab.yaml`` block nothing (that is what ``needs`` is
 for). They only let a failure say where it probably comes from, so a student who
 broke one thing reads one cause instead of a wall of unrelated-looking failures:
-"… probably because obs.1.nodes-ready failed: lab-cluster-worker2 (NodeStatusUnknown)
+"… probably because web.1.nodes-ready failed: webapp-lab-worker (NodeStatusUnknown)
 is not Ready".
 """
 

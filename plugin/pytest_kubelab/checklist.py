@@ -27,7 +27,7 @@ from .spec import Checkpoint
 
 PASSED, FAILED, PENDING = "passed", "failed", "pending"
 MARKS = {PASSED: "✅", FAILED: "❌", PENDING: "⏳"}
-# A command the message or hint quotes: `kubectl get pods -n demo`.
+# A command the message or hint quotes: `kubectl get pods -n shop`.
 _QUOTED = re.compile(r"`([^`\n]+)`")
 CAUSE_LIMIT = 110  # characters of the cause line
 COMMAND_TOOLS = frozenset({"kubectl", "helm", "kind", "curl", "docker", "pytest", "kubelab-class"})
@@ -154,7 +154,7 @@ def next_command(result: Result) -> str | None:
     That is the longest quoted span that starts with a command-line tool (``kubectl``,
     ``helm``, ...), from the message, else from the lab's hint; ``None`` when neither
     quotes one. The longest, because a message such as "fix the manifest and
-    `kubectl apply` it again (e.g. `kubectl -n demo set image …`)" names the general
+    `kubectl apply` it again (e.g. `kubectl -n shop set image …`)" names the general
     command first and the exact one after it.
     """
     for text in (result.message, result.hint):

@@ -60,8 +60,8 @@ SNAPSHOT: tuple[tuple[str, str | None], ...] = tuple(
         "DaemonSet",
         "Event",
         "HorizontalPodAutoscaler",
-        # Read in one namespace each (PVCs of monitoring, the demo app's endpoints, the
-        # metrics APIService); cluster-wide they cost nothing extra inside the snapshot.
+        # Read in one namespace each by most checks (PVCs, a Service's endpoints, an
+        # APIService); cluster-wide they cost nothing extra inside the snapshot.
         "PersistentVolumeClaim",
         "Endpoints",
         "APIService",

@@ -5,7 +5,7 @@ states their types in ``expected.schema.yaml`` beside ``lab.yaml``: a JSON Schem
 in YAML. When the lab loads, ``expected:`` is validated against it, so a typo or a wrong
 type stops the run with the file, the key and what is accepted::
 
-    tests/lab1_observability/lab.yaml: expected.demo.replicas must be an integer, got 'three'
+    examples/webapp_lab/lab.yaml: expected.app.replicas must be an integer, got 'two'
 
 instead of a ``KeyError`` in the middle of grading. A lab without the file is not checked.
 
@@ -83,7 +83,7 @@ def check_expected(expected: Any, schema: Mapping[str, Any], where: str) -> None
 
 
 def dotted(path: Sequence[Any]) -> str:
-    """``expected.demo.workloads[2].name`` for the path ``["demo", "workloads", 2, "name"]``."""
+    """``expected.app.ports[2].name`` for the path ``["app", "ports", 2, "name"]``."""
     text = "expected"
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else f".{part}"

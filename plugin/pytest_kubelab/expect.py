@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from . import probes
+from .checks.nodehealth import is_control_plane, ready_condition
 from .checks.workloads import release_verdict, workload_verdict
 from .cluster import ClusterReader, Obj, labels_of, name_of
 from .podstatus import is_ready
@@ -40,6 +42,8 @@ Check = Callable[["Lab"], Verdict]
 NODEPORT_TYPES = ("NodePort", "LoadBalancer")
 # How much of an unexpected page a message quotes.
 EXCERPT_CHARS = 80
+# A node that has been NotReady this long is broken, not booting.
+NOT_READY_GRACE_SECONDS = 180
 
 
 def _named(check: Check, description: str) -> Check:
@@ -85,6 +89,76 @@ def namespace_exists(name: str) -> Check:
         return passed("expect.namespace_ok", namespace=name)
 
     return _named(check, f"namespace {name} exists")
+
+
+def node_counts(control_plane: int, workers: int, *, cluster_name: str | None = None) -> Check:
+    """Exactly ``control_plane`` control-plane nodes and ``workers`` worker nodes.
+
+    A node is a control-plane node when it has the ``node-role.kubernetes.io/control-plane``
+    (or the older ``master``) label, as kind and kubeadm set it. ``cluster_name`` is the
+    kind cluster's name, used in the command that recreates it.
+    """
+
+    def check(lab: Lab) -> Verdict:
+        nodes = lab.cluster.list("Node")
+        control = sorted(name_of(n) for n in nodes if is_control_plane(n))
+        others = sorted(name_of(n) for n in nodes if not is_control_plane(n))
+        params = {
+            "want_cp": control_plane,
+            "want_workers": workers,
+            "cp": len(control),
+            "workers": len(others),
+            "names": ", ".join(control + others) or "-",
+            "cluster_name": cluster_name or "kind",
+        }
+        if len(control) == control_plane and len(others) == workers:
+            return passed("nodes.roles_ok", **params)
+        return failed("nodes.roles_wrong", **params)
+
+    return _named(check, f"{control_plane} control-plane and {workers} worker nodes")
+
+
+def nodes_ready() -> Check:
+    """Every node reports Ready.
+
+    A node that is NotReady is pending while it may still be booting; one that has been
+    NotReady for longer than :data:`NOT_READY_GRACE_SECONDS`, or whose kubelet went
+    silent (``NodeStatusUnknown``), fails at once: waiting will not bring it back.
+    """
+
+    def check(lab: Lab) -> Verdict:
+        nodes = lab.cluster.list("Node")
+        if not nodes:
+            return failed("nodes.none")
+        not_ready = []
+        stuck = False
+        for node in nodes:
+            condition = ready_condition(node)
+            if condition.get("status") == "True":
+                continue
+            reason = condition.get("reason") or "NotReady"
+            not_ready.append(f"{name_of(node)} ({reason})")
+            # NodeStatusUnknown means the kubelet was up and then went silent: a dead node
+            # container, not one still booting. Otherwise judge by how long it has been so.
+            stuck |= reason == "NodeStatusUnknown"
+            stuck |= _age_seconds(condition.get("lastTransitionTime")) > NOT_READY_GRACE_SECONDS
+        params: dict[str, Any] = {"total": len(nodes), "ready": len(nodes) - len(not_ready)}
+        if not not_ready:
+            return passed("nodes.ready_ok", **params)
+        params["not_ready"] = ", ".join(not_ready)
+        return (failed if stuck else pending)("nodes.not_ready", **params)
+
+    return _named(check, "every node Ready")
+
+
+def _age_seconds(timestamp: str | None) -> float:
+    if not timestamp:
+        return 0.0
+    try:
+        then = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    except ValueError:
+        return 0.0
+    return (datetime.now(timezone.utc) - then).total_seconds()
 
 
 def helm_release_deployed(namespace: str, name: str, install: str) -> Check:

@@ -4,9 +4,9 @@ The grade JSON has ``score``, ``max_score`` and ``checkpoints`` (one entry per
 checkpoint that ran, in lab order), plus ``meta``, which says what was graded
 and by what::
 
-    "meta": {"student": "alice", "labs": [{"name": "observability",
-              "lab_yaml": "tests/lab1_observability/lab.yaml", "sha256": "…"}],
-             "context": "kind-lab-cluster", "server": "https://127.0.0.1:6443",
+    "meta": {"student": "alice", "labs": [{"name": "webapp",
+              "lab_yaml": "examples/webapp_lab/lab.yaml", "sha256": "…"}],
+             "context": "kind-webapp-lab", "server": "https://127.0.0.1:6443",
              "grader": "pytest-kubelab", "grader_version": "0.1.0",
              "started_at": "2026-12-01T23:00:00Z", "duration_s": 3.21}
 

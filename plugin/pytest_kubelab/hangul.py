@@ -1,7 +1,7 @@
 """Korean particles (조사) that agree with the word before them, digits and English included.
 
-Korean picks a particle by the final sound (받침) of the preceding word: ``30080이``
-but ``2가``, ``web-app을`` but ``loki를``, and ``으로`` after a 받침 except ㄹ
+Korean picks a particle by the final sound (받침) of the preceding word: ``30090이``
+but ``2가``, ``web-app을`` but ``nginx를``, and ``으로`` after a 받침 except ㄹ
 (``서울로``, ``promtail로``). Message templates cannot know the value they will hold,
 so :func:`particle` decides at render time from the rendered text.
 
@@ -9,7 +9,7 @@ How the final sound is read, in order:
 
 * **Trailing punctuation** (quotes, backticks, ``/``, ``.``) is skipped, and a closing
   parenthesis skips the whole parenthetical, because a particle agrees with the word
-  before the brackets: ``Grafana(NodePort 30080)가``.
+  before the brackets: ``Grafana(NodePort 30090)가``.
 * **Hangul syllables** carry their 받침 in the syllable itself.
 * **Numbers** are read the Sino-Korean way: the last non-zero digit decides
   (1 일, 2 이, 3 삼, 4 사, 5 오, 6 육, 7 칠, 8 팔, 9 구); trailing zeros are read as a

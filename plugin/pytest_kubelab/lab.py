@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from .catalog import render
+from .catalog import phrase, render
 from .causes import probably_because
 from .cluster import ClusterReader
 from .kubeapi import ClusterUnreachable, Forbidden, KubeApiError, NotJsonAnswer
@@ -101,7 +101,7 @@ class Lab:
         try:
             return check(self)
         except ClusterUnreachable as exc:
-            return _unreachable(self.target, exc)
+            return _unreachable(self.target, exc, self.spec.context)
         except Forbidden as exc:
             return failed("api.forbidden", path=exc.path, reason=exc.reason)
         except KubeApiError as exc:
@@ -117,9 +117,15 @@ class Lab:
             )
 
 
-def _unreachable(target: Target, exc: ClusterUnreachable) -> Verdict:
+def _unreachable(target: Target, exc: ClusterUnreachable, lab_context: str | None) -> Verdict:
     if target.problem == "no-kubeconfig":
         return failed("api.no_kubeconfig")
     if target.problem in ("no-context", "unreadable"):
-        return failed("api.bad_kubeconfig", kubeconfig=target.kubeconfig, context=target.context)
+        return failed(
+            "api.bad_kubeconfig",
+            kubeconfig=target.kubeconfig,
+            context=target.context,
+            # The lab's own context (lab.yaml), else a placeholder the student fills in.
+            expected_context=lab_context or phrase("context.placeholder"),
+        )
     return failed("api.unreachable", server=target.server, reason=exc.reason)

@@ -106,7 +106,7 @@ _OPTIONS = (
         "KUBELAB_NODEPORT_MAP",
         "kubelab_nodeport_map",
         "PORT=HOST:PORT,...",
-        "Where single NodePorts answer, e.g. 30080=10.0.0.5:30080,30081=127.0.0.1:18081 "
+        "Where single NodePorts answer, e.g. 30090=10.0.0.5:30090,30091=127.0.0.1:18091 "
         "(an SSH tunnel); NodePorts not listed answer at --node-address",
     ),
     _Option(
@@ -190,7 +190,7 @@ def _kubeconfig(config: pytest.Config) -> Path | None:
 
 
 def parse_nodeport_map(raw: str, default_host: str) -> tuple[tuple[int, str, int], ...]:
-    """Parse ``30080=HOST:PORT,30081=PORT`` (a bare PORT answers at ``default_host``).
+    """Parse ``30090=HOST:PORT,30091=PORT`` (a bare PORT answers at ``default_host``).
 
     Raises ``ValueError`` with a sentence saying what is accepted.
     """
@@ -210,7 +210,7 @@ def parse_nodeport_map(raw: str, default_host: str) -> tuple[tuple[int, str, int
         if not sep or not host or any(ch in host for ch in "/ ?#") or key <= 0 or value <= 0:
             raise ValueError(
                 "--nodeport-map accepts NODEPORT=HOST:PORT entries separated by commas, "
-                f"e.g. 30080=10.0.0.5:30080,30081=127.0.0.1:18081 (got {part!r})"
+                f"e.g. 30090=10.0.0.5:30090,30091=127.0.0.1:18091 (got {part!r})"
             )
         entries[key] = (host, value)
     return tuple((key, host, port) for key, (host, port) in sorted(entries.items()))

@@ -57,9 +57,12 @@ def pytest_configure(config: pytest.Config) -> None:
     watch.register(config)  # --lab-watch: re-grade until all pass (settings: no waiting)
     settings = config.stash[SETTINGS_KEY]
     if settings.sim is not None:
-        from .sim.scenario import available_scenarios, use_lab_folders
+        from .sim.scenario import ScenarioError, available_scenarios, use_lab_folders
 
-        use_lab_folders([spec_path.parent for spec_path in spec_paths_in_args(config)])
+        try:
+            use_lab_folders([spec_path.parent for spec_path in spec_paths_in_args(config)])
+        except ScenarioError as exc:
+            raise pytest.UsageError(f"--lab-sim: {exc}") from None
         if settings.sim not in available_scenarios():
             raise pytest.UsageError(
                 f"--lab-sim accepts one of: {', '.join(available_scenarios())} "

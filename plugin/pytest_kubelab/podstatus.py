@@ -43,7 +43,7 @@ class PodProblem:
     containers: tuple[int, int] | None = None
 
     def phrase(self) -> Phrase:
-        """``loki-promtail-x7k2m CrashLoopBackOff, 6 restarts``, in the message's language."""
+        """``web-7d4b9c-x7k2m CrashLoopBackOff, 6 restarts``, in the message's language."""
         reason: str | Phrase = self.reason
         if self.containers is not None:
             ready, total = self.containers

@@ -101,13 +101,34 @@ def _quiet_inner_runs(monkeypatch: pytest.MonkeyPatch, _inner_bytecode: Path) ->
     monkeypatch.setenv("PYTHONPYCACHEPREFIX", str(_inner_bytecode))
 
 
+def use_built_in_scenarios() -> None:
+    """Let in-process simulator tests find the scenarios of the built-in labs.
+
+    The package ships no scenario; ``--lab-sim`` finds them beside the loaded lab folders.
+    """
+    from pytest_kubelab.sim.scenario import use_lab_folders
+
+    use_lab_folders([REPO / "tests" / lab for lab in LABS])
+
+
+# At import already: some self-tests are parametrized over the scenarios at collection.
+use_built_in_scenarios()
+
+
+@pytest.fixture(autouse=True)
+def _built_in_scenarios() -> None:
+    """Every test starts with the built-in labs' scenarios (an in-process run may change them)."""
+    use_built_in_scenarios()
+
+
 @pytest.fixture
 def lab_copy(pytester: pytest.Pytester) -> Path:
     """A copy of the lab spec and the project's pytest settings inside the sandbox."""
-    for lab in LABS:
+    # The labs and the scenarios of the cluster they share (tests/scenarios).
+    for folder in (*LABS, "scenarios"):
         shutil.copytree(
-            REPO / "tests" / lab,
-            pytester.path / "tests" / lab,
+            REPO / "tests" / folder,
+            pytester.path / "tests" / folder,
             ignore=shutil.ignore_patterns("__pycache__"),
         )
     shutil.copy(REPO / "pyproject.toml", pytester.path / "pyproject.toml")

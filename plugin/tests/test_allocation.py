@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pytest_kubelab import allocation
+from pytest_kubelab.readers import kubecost as allocation
 
 DATA = Path(__file__).parent / "data"
 
@@ -88,6 +88,8 @@ def test_lab_example_shape_fails_clearly() -> None:
     text = caught.value.describe()
     assert "$.data[0]" in text
     assert "keyed by allocation name" in text
+    # The example of the right shape uses the answer's own first name.
+    assert 'e.g. {"production": {...}}' in text
     assert "$.data[0].memoryCost: expected ramCost, got memoryCost" in text
 
 

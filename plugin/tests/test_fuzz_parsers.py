@@ -25,10 +25,11 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pytest_kubelab import allocation, podstatus, selectors
+from pytest_kubelab import podstatus, selectors
 from pytest_kubelab.quantity import parse_quantity
 from pytest_kubelab.readers import MalformedAnswer as MalformedReading
 from pytest_kubelab.readers import grafana, jaeger, loki, prometheus
+from pytest_kubelab.readers import kubecost as allocation
 from pytest_kubelab.sim.scenario import (
     Scenario,
     ScenarioError,

@@ -90,6 +90,10 @@ def _nodeport_problems(folder: Path, labs: list[Path]) -> list[str]:
     for path in sorted(folder.rglob("*")):
         if path.suffix not in TEXT_FILES or path.name in NOT_SCANNED or "__pycache__" in path.parts:
             continue
+        # Scenarios are clusters as they are, mistakes and chart-assigned nodePorts included;
+        # the self-tests that grade them say when one no longer matches lab.yaml.
+        if "scenarios" in path.relative_to(folder).parts:
+            continue
         allowed = own | shared if path.name == "kind-config.yaml" else own
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             for match in NODEPORT_TEXT.finditer(line):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from pytest_kubelab.readers import MalformedAnswer, grafana, jaeger, loki, prometheus
+
+REPO = Path(__file__).resolve().parents[2]
 
 READERS: list[Callable[[str], Any]] = [
     grafana.read_health,
@@ -28,8 +29,8 @@ READERS: list[Callable[[str], Any]] = [
 
 
 def _base_routes() -> dict[str, Any]:
-    scenarios = resources.files("pytest_kubelab") / "sim" / "scenarios" / "base"
-    data = yaml.safe_load(Path(str(scenarios / "observability.yaml")).read_text(encoding="utf-8"))
+    base = REPO / "tests" / "lab1_observability" / "scenarios" / "base" / "observability.yaml"
+    data = yaml.safe_load(base.read_text(encoding="utf-8"))
     return {
         f"{service}{route['path']}": json.dumps(route["json"])
         for service, routes in data["apps"].items()

@@ -1,22 +1,29 @@
-"""Step 4: three labelled namespaces, their Deployments' resources, and Running pods."""
+"""Step 4: three labelled namespaces, their Deployments' resources, and Running pods.
+
+``lab.expected["apps"]`` lists, per namespace (production, staging, development), its
+team and cost-center labels and its Deployment (web-app, api-server, dev-service) with
+replicas, requests and limits.
+"""
 
 import pytest
-from pytest_kubelab.checks import sampleapps
+
+from .checks import sample_apps
 
 
 @pytest.mark.checkpoint("cost.4.namespaces")
 def test_namespaces(lab):
     """production/staging/development exist with their team and cost-center labels."""
-    lab.require(sampleapps.namespaces)
+    lab.require(sample_apps.namespaces_labelled(lab.expected["apps"]))
 
 
 @pytest.mark.checkpoint("cost.4.deployments")
 def test_deployments(lab):
     """web-app, api-server and dev-service exist with the lab's requests and limits."""
-    lab.require(sampleapps.deployments)
+    lab.require(sample_apps.deployments_resourced(lab.expected["apps"]))
 
 
 @pytest.mark.checkpoint("cost.4.pods-running")
 def test_pods_running(lab):
-    """Each Deployment's pods are Running and Ready, with a replica count the HPA allows."""
-    lab.require(sampleapps.pods_running)
+    """Each Deployment's pods are Running and Ready, with the lab's replica count or,
+    under an HPA, one between its minReplicas and maxReplicas."""
+    lab.require(sample_apps.pods_running(lab.expected["apps"]))

@@ -4,7 +4,7 @@ service-proxy 404 that only means "this Service does not exist".
 Through ``/api/v1/namespaces/<ns>/services/<name>/proxy/…`` the API server itself
 answers 404 with a ``Status`` object (``reason: NotFound``, ``details.kind: services``)
 when the Service is missing. Showing that JSON to a student says nothing; saying
-"Service kubecost/kubecost-cost-analyzer does not exist" and how to look says it all.
+"Service shop/web does not exist" and how to look says it all.
 """
 
 from __future__ import annotations

@@ -12,6 +12,15 @@ from typing import Any
 
 from ..cluster import ClusterReader, name_of
 
+# The labels kind and kubeadm give a control-plane node (``master`` before Kubernetes 1.24).
+CONTROL_PLANE_LABELS = ("node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master")
+
+
+def is_control_plane(node: Mapping[str, Any]) -> bool:
+    """Whether the node carries a control-plane role label."""
+    labels = (node.get("metadata") or {}).get("labels") or {}
+    return any(label in labels for label in CONTROL_PLANE_LABELS)
+
 
 def ready_condition(node: Mapping[str, Any]) -> dict[str, Any]:
     """The node's ``Ready`` condition (empty when the node reports none)."""

@@ -2,7 +2,7 @@
 
 Readiness follows the controllers' own status fields (as ``kubectl rollout
 status`` does), and a workload that is not ready is explained by its pods:
-``2/3 ready; loki-promtail-x7k2m CrashLoopBackOff, 6 restarts``.
+``2/3 ready; web-7d4b9c-x7k2m CrashLoopBackOff, 6 restarts``.
 """
 
 from __future__ import annotations

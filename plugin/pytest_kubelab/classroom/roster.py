@@ -4,16 +4,16 @@ A class file lists one student per entry, in YAML::
 
     - student: alice
       kubeconfig: kubeconfigs/alice.yaml     # relative to the class file
-      context: kind-lab-cluster              # optional: the kubeconfig's current context
+      context: kind-webapp-lab              # optional: the kubeconfig's current context
       node_address: 10.0.0.11                # optional: where NodePorts answer
-      nodeport_map: {30080: "127.0.0.1:18080", 30081: "127.0.0.1:18081"}   # optional
+      nodeport_map: {30090: "127.0.0.1:18090", 30091: "127.0.0.1:18091"}   # optional
     - student: bob
       kubeconfig: /srv/class/bob.kubeconfig
 
 (or ``students:`` holding that list), or in CSV with a header row::
 
     student,kubeconfig,context,node_address,nodeport_map
-    alice,kubeconfigs/alice.yaml,,10.0.0.11,30080=127.0.0.1:18080;30081=127.0.0.1:18081
+    alice,kubeconfigs/alice.yaml,,10.0.0.11,30090=127.0.0.1:18090;30091=127.0.0.1:18091
 
 Only ``kubeconfig`` is required; ``student`` defaults to the kubeconfig's file stem.
 ``nodeport_map`` takes the form of ``--nodeport-map`` (in CSV, entries are separated by

@@ -1,4 +1,4 @@
-"""Step 1 of both labs: the kind cluster ``lab-cluster``, created once and reused after.
+"""The lab's kind cluster (``cluster:`` of provision.yaml), created once and reused after.
 
 Creation goes through pytest-kind-ng's :class:`pytest_kind.KindCluster`, always with an
 explicit ``kind_path``: without one it would silently download an old kind release.

@@ -22,7 +22,7 @@ def add_provision_options(parser: pytest.Parser) -> None:
         action="store_true",
         default=None,
         help="Build the selected lab steps first (the reference solution: kind cluster "
-        "lab-cluster, pinned Helm charts, the lab's manifests), idempotently, then grade "
+        "of provision.yaml, pinned Helm charts, the lab's manifests), idempotently, then grade "
         "them. Needs kind (PATH or --kind-bin), helm (PATH or --helm-bin) and kubectl (PATH "
         "or --kind-kubectl-bin); --kind-image overrides the pinned node image. A cluster "
         "this run creates is deleted at the end unless --keep-cluster; an existing one is "

@@ -1,7 +1,7 @@
 """Readiness waits after a provisioning step, through the grader's own wait primitive.
 
-``helm --wait`` already blocks for chart releases; plain manifests (the demo app, the
-cost lab's Deployments, metrics-server after its patch) and fresh kind nodes are waited
+``helm --wait`` already blocks for chart releases; plain manifests (a Deployment
+applied with kubectl, one patched after install) and fresh kind nodes are waited
 for here with :func:`pytest_kubelab.waiting.settle`, so provisioning and grading agree
 on what "still starting" means and how long to give it.
 """

@@ -2,12 +2,12 @@
 
 Format (paths are relative to the lab folder)::
 
-    cluster: {name: lab-cluster, config: kind-config.yaml, nodes: 3}
+    cluster: {name: webapp-lab, config: kind-config.yaml, nodes: 2}
     steps:
       - step: 2
         title: kube-prometheus-stack
         actions:
-          - helm: {release: prometheus, namespace: monitoring, chart: ..., repo: ...,
+          - helm: {release: ..., namespace: ..., chart: ..., repo: ...,
                    version: ..., values: [values/x.yaml], timeout: 10m}
           - apply: {file: manifests/x.yaml}          # or {url: https://..., unless_exists: {...}}
           - container_arg: {namespace: ..., deployment: ..., arg: ...}

@@ -1,14 +1,14 @@
 """Scenario files: realistic cluster states as data.
 
-A scenario is YAML in ``sim/scenarios/``. It may ``include`` base files and then
-``remove`` objects, ``patch`` them (deep merge; lists are replaced) or add
-``items``. Besides API objects it describes ``logs`` (per pod container,
-``NAMESPACE/POD/CONTAINER``; a key ending in ``@previous`` is the log of the
-container instance that ran before, what ``kubectl logs --previous`` shows),
-``apps`` (what a Service answers over HTTP, through the API server's proxy and
-its NodePort) and ``faults`` to inject. A top-level ``timeline`` changes the
-scenario while the simulator runs (pods becoming Ready after a few seconds); see
-:mod:`pytest_kubelab.sim.timeline`.
+A scenario is YAML in a lab folder's ``scenarios/`` (see :func:`scenario_folders`).
+It may ``include`` base files and then ``remove`` objects, ``patch`` them (deep
+merge; lists are replaced) or add ``items``. Besides API objects it describes
+``logs`` (per pod container, ``NAMESPACE/POD/CONTAINER``; a key ending in
+``@previous`` is the log of the container instance that ran before, what
+``kubectl logs --previous`` shows), ``apps`` (what a Service answers over HTTP,
+through the API server's proxy and its NodePort) and ``faults`` to inject. A
+top-level ``timeline`` changes the scenario while the simulator runs (pods becoming
+Ready after a few seconds); see :mod:`pytest_kubelab.sim.timeline`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ import base64
 import copy
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
-from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -97,29 +95,57 @@ class Scenario:
         return [v for v in values if len(v) >= 6]
 
 
-def _folder() -> Traversable:
-    return resources.files("pytest_kubelab") / "sim" / "scenarios"
-
-
-# The ``scenarios/`` folders of the loaded labs, searched before the package's own.
+# The scenario folders of the loaded labs, in search order (see use_lab_folders).
 _LAB_FOLDERS: list[Path] = []
+SCENARIOS_DIRNAME = "scenarios"
+
+
+def scenario_folders(lab_folders: Iterable[Path]) -> list[Path]:
+    """Where ``--lab-sim`` looks for scenarios of these lab folders, in search order.
+
+    Labs kept side by side in one folder run on one cluster (they share one kind config),
+    so they share one simulated cluster too: for each lab, its own ``scenarios/`` comes
+    first, then the shared ``scenarios/`` of the folder that holds the labs, then the
+    ``scenarios/`` of the labs beside it (a scenario of one lab may include another lab's
+    base state). The package itself ships no scenario: every scenario belongs to a lab.
+    """
+    found: list[Path] = []
+    for lab in lab_folders:
+        lab = lab.resolve()
+        siblings = sorted(p for p in lab.parent.iterdir() if (p / "lab.yaml").is_file())
+        for candidate in (lab, lab.parent, *siblings):
+            folder = candidate / SCENARIOS_DIRNAME
+            if folder.is_dir() and folder not in found:
+                found.append(folder)
+    return found
 
 
 def use_lab_folders(folders: Iterable[Path]) -> None:
-    """Search these labs' ``scenarios/`` folders first (for names and for ``include``).
+    """Search the scenario folders of these labs (for names and for ``include``).
 
-    A lab's scenario with the same name as a packaged one takes its place, so a lab folder
-    can ship its own ``complete`` without touching the package.
+    A name found in two folders is an error: it would be ambiguous which one a student
+    or a self-test means.
     """
-    _LAB_FOLDERS[:] = [f / "scenarios" for f in folders if (f / "scenarios").is_dir()]
+    _LAB_FOLDERS[:] = scenario_folders(folders)
+    seen: dict[str, Path] = {}
+    for folder in _LAB_FOLDERS:
+        for entry in sorted(folder.glob("*.yaml")):
+            name = entry.name.removesuffix(".yaml")
+            if name in seen:
+                _LAB_FOLDERS.clear()
+                raise ScenarioError(
+                    f"scenario {name!r} is defined twice: {seen[name] / entry.name} "
+                    f"and {entry}; rename one"
+                )
+            seen[name] = folder
 
 
-def _folders() -> list[Traversable]:
-    return [*_LAB_FOLDERS, _folder()]
+def _folders() -> list[Path]:
+    return list(_LAB_FOLDERS)
 
 
 def available_scenarios() -> list[str]:
-    """Names of the scenarios that ``--lab-sim`` accepts: the labs' and the package's."""
+    """Names of the scenarios that ``--lab-sim`` accepts: those of the loaded labs."""
     return sorted(
         {
             entry.name.removesuffix(".yaml")
@@ -156,11 +182,21 @@ def deep_merge(base: Any, patch: Any) -> Any:
     return merged
 
 
+def _is_file(path: Path) -> bool:
+    # An include name the filesystem rejects (too long, a NUL) is simply not a file here;
+    # reading it then says the scenario file does not exist.
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def _read(relative: str) -> dict[str, Any]:
-    # The first folder that has the file: a lab's scenarios, then the package's.
+    # The first folder that has the file, in the search order of use_lab_folders.
+    folders = _folders()
     entry = next(
-        (f.joinpath(relative) for f in _folders() if f.joinpath(relative).is_file()),
-        _folder().joinpath(relative),
+        (f / relative for f in folders if _is_file(f / relative)),
+        (folders[0] if folders else Path(".")) / relative,
     )
     try:
         data = yamlio.load(entry.read_text(encoding="utf-8"))
@@ -291,7 +327,7 @@ def load_scenario(name: str) -> Scenario:
 
 
 def parse_scenario(text: str, name: str = "inline") -> Scenario:
-    """Load a scenario from YAML text (includes still resolve to the packaged files)."""
+    """Load a scenario from YAML text (includes resolve in the loaded labs' folders)."""
     try:
         data = yamlio.load(text)
     except yaml.YAMLError as exc:

@@ -9,8 +9,8 @@ with the keys a scenario file itself uses (``patch``, ``remove``, ``items``,
       - after_seconds: 8
         patch:
           - kind: Pod
-            name: web-app-5d7f9c6b8-k8x2p
-            namespace: demo
+            name: web-5d7f9c6b8-k8x2p
+            namespace: shop
             merge: {status: {phase: Running}}
 
 When a step is due, the scenario is rebuilt from its file plus every step due so

@@ -1,6 +1,8 @@
-"""Validate and merge Kubecost allocation answers (``/model/allocation``).
+"""Validate and merge Kubecost/OpenCost allocation answers (``/model/allocation``).
 
-The real answer is ``{"code": 200, "data": [set, set, ...]}`` where each set is a
+Any lab that reads Kubecost's costs needs this reading, so it names no lab value: the
+lab's check chooses the window, the aggregation and which names must have costs. The
+real answer is ``{"code": 200, "data": [set, set, ...]}`` where each set is a
 map keyed by allocation name (chart-facts 6). With ``window=7d`` Kubecost returns one
 set per day, so a namespace's cost is the sum over the sets it appears in.
 
@@ -10,7 +12,7 @@ adds nothing. If every set has null for a field, the field stays unknown
 (``None``), since reporting 0 would hide a broken cost model.
 
 Nothing here raises on malformed input except :class:`AllocationError`; the
-shape is checked with the JSON Schema kept in ``schemas/allocation.schema.json``.
+shape is checked with the JSON Schema kept in the package's ``schemas/allocation.schema.json``.
 Its explanation is a catalog phrase (``alloc.*``), so a Korean message says it in
 Korean; :meth:`AllocationError.describe` gives it in one language as text.
 """
@@ -28,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import jsonschema
 
-from .catalog import Joined, Phrase, joined, phrase
+from ..catalog import Joined, Phrase, joined, phrase
 
 COST_FIELDS = ("cpuCost", "ramCost", "totalCost")
 # What a missing required field should have been, for messages (the schema has the rest).
@@ -40,7 +42,7 @@ _REQUIRED_TYPES = {
 _NUMBER_OR_NULL = phrase("alloc.want.number")
 _MISSING = phrase("alloc.got.missing")
 Text = str | Phrase | Joined  # a part of a message: plain, or rendered in the message's language
-# Fields the lab's (outdated) example uses instead of the real ones.
+# Fields outdated examples (lab handouts, old docs) use instead of the real ones.
 RENAMED_FIELDS = {"memoryCost": "ramCost"}
 
 
@@ -155,7 +157,7 @@ def _mismatch(error: jsonschema.ValidationError) -> Mismatch:
         got = phrase("alloc.got.renamed", field=renamed[0]) if renamed else _MISSING
         return Mismatch(f"{path}.{missing}", _REQUIRED_TYPES.get(missing, _NUMBER_OR_NULL), got)
     if error.validator == "type" and path.count(".") == 2 and isinstance(error.instance, str):
-        # $.data[0].name = "production": the lab's flat example, not a map keyed by name.
+        # $.data[0].name is a string: an outdated flat example, not a map keyed by name.
         return Mismatch(path, phrase("alloc.want.keyed_object"), _type_name(error.instance))
     return Mismatch(path, _expected(error), _type_name(error.instance))
 
@@ -176,16 +178,18 @@ def parse(text: str) -> Any:
 
 
 def _flat_shape(payload: Any) -> tuple[Mismatch, ...]:
-    """Recognise the lab's outdated example: data items that are allocations, not maps of them."""
+    """Recognise an outdated example: data items that are allocations, not maps of them."""
     data = payload.get("data") if isinstance(payload, dict) else None
     first = data[0] if isinstance(data, list) and data else None
     if not isinstance(first, dict) or not isinstance(first.get("name"), str):
         return ()
+    # The example key is the answer's own first name, so the fix reads in the student's terms.
+    name = json.dumps(first["name"][:40], ensure_ascii=False)
     found = [
         Mismatch(
             "$.data[0]",
-            phrase("alloc.want.keyed_set"),
-            phrase("alloc.got.flat", name=json.dumps(first["name"][:40], ensure_ascii=False)),
+            phrase("alloc.want.keyed_set", name=name),
+            phrase("alloc.got.flat", name=name),
         )
     ]
     for old, new in RENAMED_FIELDS.items():

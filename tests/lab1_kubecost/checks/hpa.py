@@ -1,4 +1,8 @@
-"""Step 5: the two HPAs' specs, and whether they can read their metrics.
+"""Step 5: the HPAs' specs, and whether they can read their metrics.
+
+An HPA is given as in ``lab.yaml`` (``expected.hpas.*``): ``namespace``, ``name``,
+``target`` (a Deployment), ``min``, ``max``, ``metrics`` (resource name → average
+utilization %) and, optionally, ``behavior`` (as in the manifest).
 
 Status is read from JSON (``status.currentMetrics`` and conditions), never from the
 ``kubectl get hpa`` table whose TARGETS format changed across versions (chart-facts 7.2).
@@ -6,16 +10,21 @@ Status is read from JSON (``status.currentMetrics`` and conditions), never from 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..catalog import Phrase, joined, phrase
-from ..cluster import Obj
-from ..verdict import Verdict, failed, first_problem, passed, pending
-from .metrics_server import metrics_api_available
+from pytest_kubelab.catalog import Phrase, joined, phrase
+from pytest_kubelab.cluster import Obj
+from pytest_kubelab.expect import Check
+from pytest_kubelab.verdict import Verdict, failed, first_problem, passed, pending
+
+from . import named
+from .metrics_server import api_available
 
 if TYPE_CHECKING:
-    from ..lab import Lab
+    from pytest_kubelab.lab import Lab
+
+Hpa = Mapping[str, Any]
 
 
 def _metric_targets(spec: Mapping[str, Any]) -> dict[str, str]:
@@ -64,7 +73,7 @@ def _behavior_problems(want: Mapping[str, Any], seen: Mapping[str, Any]) -> list
     return problems
 
 
-def spec_problems(hpa: Obj, want: Mapping[str, Any]) -> list[Phrase]:
+def spec_problems(hpa: Obj, want: Hpa) -> list[Phrase]:
     """Every field of the HPA spec that differs from the lab's manifest."""
     spec = hpa.get("spec") or {}
     problems: list[Phrase] = []
@@ -92,26 +101,27 @@ def spec_problems(hpa: Obj, want: Mapping[str, Any]) -> list[Phrase]:
     return problems
 
 
-def _hpa_spec(lab: Lab, which: str) -> Verdict:
-    want = lab.expected["hpas"][which]
+def spec_as_in_lab(want: Hpa) -> Check:
+    """HPA ``want["namespace"]/want["name"]`` exists and its spec has every field of ``want``:
+    scaleTargetRef Deployment ``target``, ``min``/``max`` replicas, exactly the ``metrics``
+    utilization targets and, when given, the ``behavior`` windows and policies.
+    """
     namespace, name = want["namespace"], want["name"]
-    hpa = lab.cluster.get("HorizontalPodAutoscaler", name, namespace)
-    params = {"hpa": f"{namespace}/{name}"}
-    if hpa is None:
-        return failed("cost.hpa.missing", **params)
-    problems = spec_problems(hpa, want)
-    if problems:
-        return failed("cost.hpa.spec_wrong", problems=joined(problems, "; "), **params)
-    metrics = ", ".join(f"{k} {v}%" for k, v in want["metrics"].items())
-    return passed("cost.hpa.spec_ok", min=want["min"], max=want["max"], metrics=metrics, **params)
 
+    def check(lab: Lab) -> Verdict:
+        hpa = lab.cluster.get("HorizontalPodAutoscaler", name, namespace)
+        params = {"hpa": f"{namespace}/{name}"}
+        if hpa is None:
+            return failed("cost.hpa.missing", **params)
+        problems = spec_problems(hpa, want)
+        if problems:
+            return failed("cost.hpa.spec_wrong", problems=joined(problems, "; "), **params)
+        metrics = ", ".join(f"{k} {v}%" for k, v in want["metrics"].items())
+        return passed(
+            "cost.hpa.spec_ok", min=want["min"], max=want["max"], metrics=metrics, **params
+        )
 
-def hpa_production(lab: Lab) -> Verdict:
-    return _hpa_spec(lab, "production")
-
-
-def hpa_staging(lab: Lab) -> Verdict:
-    return _hpa_spec(lab, "staging")
+    return named(check, f"HPA {namespace}/{name} as in the lab")
 
 
 def _current(hpa: Obj) -> dict[str, int]:
@@ -134,7 +144,7 @@ def _scaling_active(hpa: Obj) -> dict[str, Any]:
     return {}
 
 
-def _targets_verdict(lab: Lab, want: Mapping[str, Any], api_ok: bool) -> Verdict:
+def _targets_verdict(lab: Lab, want: Hpa, api_ok: bool) -> Verdict:
     namespace, name = want["namespace"], want["name"]
     hpa = lab.cluster.get("HorizontalPodAutoscaler", name, namespace)
     if hpa is None:
@@ -161,14 +171,21 @@ def _targets_verdict(lab: Lab, want: Mapping[str, Any], api_ok: bool) -> Verdict
     return pending("cost.hpa.targets_unknown", **params)
 
 
-def hpa_targets(lab: Lab) -> Verdict:
-    """Both HPAs report current utilization for every metric and ScalingActive=True."""
-    api_ok, _ = metrics_api_available(lab)
-    verdicts = [_targets_verdict(lab, want, api_ok) for want in lab.expected["hpas"].values()]
-    problem = first_problem(*verdicts)
-    if problem is not None:
-        return problem
-    return passed(
-        "cost.hpa.all_targets_ok",
-        targets="; ".join(f"{v.params['hpa']} {v.params['targets']}" for v in verdicts),
-    )
+def targets_reported(hpas: Sequence[Hpa], *, apiservice: str) -> Check:
+    """Every HPA of ``hpas`` reports current utilization for each of its ``metrics`` and
+    ScalingActive=True. While APIService ``apiservice`` (the metrics API) is not Available,
+    an ``<unknown>`` target fails at once: waiting cannot help until Step 2 is fixed.
+    """
+
+    def check(lab: Lab) -> Verdict:
+        api_ok, _ = api_available(lab, apiservice)
+        verdicts = [_targets_verdict(lab, want, api_ok) for want in hpas]
+        problem = first_problem(*verdicts)
+        if problem is not None:
+            return problem
+        return passed(
+            "cost.hpa.all_targets_ok",
+            targets="; ".join(f"{v.params['hpa']} {v.params['targets']}" for v in verdicts),
+        )
+
+    return named(check, "HPA targets reported")

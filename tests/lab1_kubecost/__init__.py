@@ -1,0 +1,1 @@
+"""The cost lab (Kubecost variant): its checkpoint tests and the checks only it needs."""
