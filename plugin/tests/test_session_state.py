@@ -8,6 +8,7 @@ or parsed ``lab.yaml`` of an earlier run, and nothing of its own left behind aft
 from __future__ import annotations
 
 import json
+import shutil
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,6 +19,8 @@ from pytest_kubelab import sessionscope
 from pytest_kubelab.catalog import add_lab_messages, messages, render
 from pytest_kubelab.redact import MASK, REDACTOR, redact
 from pytest_kubelab.spec import load_spec
+
+from .conftest import REPO
 
 SECRET = "per-run-secret-4711"
 
@@ -62,6 +65,11 @@ def _write_lab(root: Path, points: int, version: str) -> Path:
         MESSAGES_YAML.replace("VERSION", version), encoding="utf-8"
     )
     (folder / "test_scoped.py").write_text(TEST_FILE, encoding="utf-8")
+    # The simulated cluster: a lab's scenarios live in its own scenarios/ folder.
+    if not (folder / "scenarios").exists():
+        shared = REPO / "tests" / "scenarios"
+        shutil.copytree(shared / "base", folder / "scenarios" / "base")
+        shutil.copy(shared / "fresh.yaml", folder / "scenarios" / "fresh.yaml")
     return folder
 
 
