@@ -12,7 +12,7 @@ literal brace) with one addition for Korean:
 * **Particles** ``{이/가}``, ``{을/를}``, ``{은/는}``, ``{과/와}``, ``{으로/로}`` (and the
   other pairs in :data:`pytest_kubelab.hangul.PARTICLES`) are replaced by the form
   that agrees with the final sound of the text just before them, placeholder values
-  included: ``"{service}{이/가} 없습니다"`` renders ``Service shop/web-app이 없습니다``
+  included: ``"{service}{이/가} 없습니다"`` renders ``Service shop/web이 없습니다``
   and ``Service shop/nginx가 없습니다``. Write the particle right after the word
   (closing quotes and a parenthetical may come between: ``{service}({port}){이/가}``
   agrees with ``{service}``). Never write a fixed particle after a placeholder, and

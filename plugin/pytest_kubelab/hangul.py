@@ -1,7 +1,7 @@
 """Korean particles (조사) that agree with the word before them, digits and English included.
 
 Korean picks a particle by the final sound (받침) of the preceding word: ``30090이``
-but ``2가``, ``web-app을`` but ``nginx를``, and ``으로`` after a 받침 except ㄹ
+but ``2가``, ``shop을`` but ``nginx를``, and ``으로`` after a 받침 except ㄹ
 (``서울로``, ``promtail로``). Message templates cannot know the value they will hold,
 so :func:`particle` decides at render time from the rendered text.
 

@@ -6,8 +6,8 @@ step, every checkpoint with its points, title, description, blocking rules and t
 test body. The tests are read with :mod:`ast`, never imported, so generating the
 page runs none of the lab's code::
 
-    python -m pytest_kubelab.specdoc tests/lab1_observability > docs/spec/observability.md
-    python -m pytest_kubelab.specdoc tests/lab1_observability --check docs/spec/observability.md
+    python -m pytest_kubelab.specdoc examples/webapp_lab > docs/spec/webapp.md
+    python -m pytest_kubelab.specdoc examples/webapp_lab --check docs/spec/webapp.md
 
 ``--check`` exits 1 when the file is not what would be generated (a test or ``lab.yaml``
 changed without the page), so CI keeps the page honest.

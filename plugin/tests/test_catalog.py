@@ -32,11 +32,11 @@ def test_report_keys_render_in_both_languages() -> None:
 
 
 def test_particles_follow_the_rendered_value() -> None:
-    assert render("obs.demo.namespace_missing", "ko", namespace="web-app").startswith(
-        "네임스페이스 web-app이 없습니다"
+    assert render("workload.missing", "ko", workload="Deployment demo/web-app").startswith(
+        "Deployment demo/web-app이 없습니다"
     )
-    assert render("obs.demo.namespace_missing", "ko", namespace="demo").startswith(
-        "네임스페이스 demo가 없습니다"
+    assert render("workload.missing", "ko", workload="Deployment demo/demo").startswith(
+        "Deployment demo/demo가 없습니다"
     )
 
 

@@ -64,7 +64,7 @@ def test_correct_installs_pass_everything(run_lab: Runner, scenario: str) -> Non
         assert RANDOM_PASSWORD not in str(run.grade)
     if scenario == "obs-variations-endpointslices":
         # Read from the three EndpointSlice endpoints, since the Endpoints API is not served.
-        assert "ready endpoint addresses: 3" in run.checkpoint("obs.5.web-service")["message"]
+        assert "with 3 ready endpoint addresses" in run.checkpoint("obs.5.web-service")["message"]
     if scenario == "obs-variations-jaeger-v1":
         assert "/api/services" in run.checkpoint("obs.4.jaeger-api")["message"]
         assert "v1 all-in-one" in run.checkpoint("obs.4.jaeger-ready")["message"]

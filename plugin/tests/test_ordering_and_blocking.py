@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 import textwrap
+from pathlib import Path
 
 import pytest
+
+REPO = Path(__file__).resolve().parents[2]
 
 MINI_LAB = textwrap.dedent(
     """
@@ -59,6 +63,9 @@ MINI_TESTS = textwrap.dedent(
 def mini_lab(pytester: pytest.Pytester) -> pytest.Pytester:
     lab_dir = pytester.mkdir("minilab")
     (lab_dir / "lab.yaml").write_text(MINI_LAB, encoding="utf-8")
+    # The built-in labs' fresh cluster, as the lab's own scenario: only an API server is needed.
+    shutil.copytree(REPO / "tests" / "scenarios" / "base", lab_dir / "scenarios" / "base")
+    shutil.copy(REPO / "tests" / "scenarios" / "fresh.yaml", lab_dir / "scenarios")
     return pytester
 
 

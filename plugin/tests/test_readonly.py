@@ -27,10 +27,11 @@ def pytest_sessionfinish(session):
 def test_grading_sends_only_get_requests(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, scenario: str
 ) -> None:
-    for lab in ("lab1_observability", "lab1_kubecost"):
+    # The two labs and the scenarios of the cluster they share.
+    for folder in ("lab1_observability", "lab1_kubecost", "scenarios"):
         shutil.copytree(
-            REPO / "tests" / lab,
-            pytester.path / "tests" / lab,
+            REPO / "tests" / folder,
+            pytester.path / "tests" / folder,
             ignore=shutil.ignore_patterns("__pycache__"),
         )
     shutil.copy(REPO / "pyproject.toml", pytester.path / "pyproject.toml")

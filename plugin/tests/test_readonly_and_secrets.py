@@ -15,11 +15,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from pytest_kubelab.catalog import messages
+from pytest_kubelab.catalog import add_lab_messages, messages
 from pytest_kubelab.sim.runtime import REQUEST_LOG_ENV, SIM_TOKEN
 from pytest_kubelab.sim.scenario import available_scenarios, load_scenario
 
-from .conftest import LabRun
+from .conftest import LABS, REPO, LabRun
+
+# The catalog a run of the labs has: the package's messages and the labs' own.
+for _lab in LABS:
+    add_lab_messages(REPO / "tests" / _lab)
 
 
 @pytest.mark.parametrize("scenario", available_scenarios())

@@ -3,7 +3,8 @@ working login, Prometheus scraping, and Grafana's datasource and dashboards."""
 
 import pytest
 from pytest_kubelab import expect
-from pytest_kubelab.checks import prometheus_stack
+
+from .checks import grafana, prometheus
 
 
 @pytest.mark.checkpoint("obs.2.release")
@@ -17,28 +18,73 @@ def test_release(lab):
 @pytest.mark.checkpoint("obs.2.workloads")
 def test_workloads(lab):
     """Every component of the stack is Ready; node-exporter runs on every node."""
-    lab.require(prometheus_stack.workloads)
+    stack = lab.expected["prometheus_stack"]
+    lab.require(
+        prometheus.components_ready(lab.expected["namespace"], stack["release"], stack["workloads"])
+    )
 
 
 @pytest.mark.checkpoint("obs.2.grafana-nodeport")
 def test_grafana_nodeport(lab):
     """Service prometheus-grafana is NodePort 30080 and /api/health says database ok."""
-    lab.require(prometheus_stack.grafana_nodeport)
+    conf = lab.expected["grafana"]
+    api = grafana.Grafana(
+        namespace=lab.expected["namespace"],
+        node_port=conf["node_port"],
+        secret=conf["secret"],
+        user_key=conf["user_key"],
+        password_key=conf["password_key"],
+    )
+    lab.require(
+        grafana.healthy_on_nodeport(
+            api,
+            conf["service"],
+            deployment=conf["deployment"],
+            release=lab.expected["prometheus_stack"]["release"],
+        )
+    )
 
 
 @pytest.mark.checkpoint("obs.2.grafana-login")
 def test_grafana_login(lab):
-    """Grafana accepts the admin user and password stored in its Secret."""
-    lab.require(prometheus_stack.grafana_login)
+    """Grafana accepts the admin user and password stored in its Secret; the message says
+    whether they are the lab's admin / admin123."""
+    conf = lab.expected["grafana"]
+    api = grafana.Grafana(
+        namespace=lab.expected["namespace"],
+        node_port=conf["node_port"],
+        secret=conf["secret"],
+        user_key=conf["user_key"],
+        password_key=conf["password_key"],
+    )
+    lab.require(grafana.admin_login(api, conf["lab_user"], conf["lab_password"]))
 
 
 @pytest.mark.checkpoint("obs.2.prometheus-targets")
 def test_prometheus_targets(lab):
     """Prometheus scrapes node-exporter and the kubelets successfully (up == 1)."""
-    lab.require(prometheus_stack.prometheus_targets)
+    conf = lab.expected["prometheus"]
+    lab.require(
+        prometheus.scrapes_jobs(
+            lab.expected["namespace"],
+            conf["service"],
+            conf["port"],
+            conf["required_jobs"],
+            statefulset=conf["statefulset"],
+            release=lab.expected["prometheus_stack"]["release"],
+        )
+    )
 
 
 @pytest.mark.checkpoint("obs.2.dashboards")
 def test_dashboards(lab):
     """Grafana has a working Prometheus datasource and the stack's default dashboards."""
-    lab.require(prometheus_stack.dashboards)
+    conf = lab.expected["grafana"]
+    api = grafana.Grafana(
+        namespace=lab.expected["namespace"],
+        node_port=conf["node_port"],
+        secret=conf["secret"],
+        user_key=conf["user_key"],
+        password_key=conf["password_key"],
+    )
+    lab.require(grafana.prometheus_datasource_and_dashboards(api, conf["dashboards"]))

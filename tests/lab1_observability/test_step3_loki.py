@@ -3,7 +3,8 @@ the Loki datasource working in Grafana, and logs arriving."""
 
 import pytest
 from pytest_kubelab import expect
-from pytest_kubelab.checks import loki_stack
+
+from .checks import grafana, loki
 
 
 @pytest.mark.checkpoint("obs.3.release")
@@ -17,22 +18,57 @@ def test_release(lab):
 @pytest.mark.checkpoint("obs.3.loki-ready")
 def test_loki_ready(lab):
     """StatefulSet loki is Ready and its volume claim storage-loki-0 is Bound."""
-    lab.require(loki_stack.loki_ready)
+    conf = lab.expected["loki"]
+    lab.require(
+        loki.ready_with_volume(
+            lab.expected["namespace"], conf["statefulset"], conf["pvc"], conf["release"]
+        )
+    )
 
 
 @pytest.mark.checkpoint("obs.3.promtail")
 def test_promtail(lab):
     """The log agent DaemonSet (promtail, or Alloy) is Ready on every node."""
-    lab.require(loki_stack.promtail)
+    conf = lab.expected["loki"]
+    agent = loki.LogAgent(
+        namespace=lab.expected["namespace"],
+        promtail=conf["promtail"],
+        alloy_labels=conf["alloy_labels"],
+    )
+    lab.require(loki.agent_on_every_node(agent, conf["release"], conf["inotify_fix"]))
 
 
 @pytest.mark.checkpoint("obs.3.grafana-loki-datasource")
 def test_grafana_loki_datasource(lab):
     """Grafana lists a datasource of type loki and its health check passes."""
-    lab.require(loki_stack.grafana_loki_datasource)
+    conf = lab.expected["grafana"]
+    api = grafana.Grafana(
+        namespace=lab.expected["namespace"],
+        node_port=conf["node_port"],
+        secret=conf["secret"],
+        user_key=conf["user_key"],
+        password_key=conf["password_key"],
+    )
+    lab.require(loki.grafana_datasource(api, conf["datasource_label"], conf["pod_labels"]))
 
 
 @pytest.mark.checkpoint("obs.3.logs-flowing")
 def test_logs_flowing(lab):
     """Loki returns at least one log stream from the last 15 minutes."""
-    lab.require(loki_stack.logs_flowing)
+    conf = lab.expected["loki"]
+    agent = loki.LogAgent(
+        namespace=lab.expected["namespace"],
+        promtail=conf["promtail"],
+        alloy_labels=conf["alloy_labels"],
+    )
+    lab.require(
+        loki.logs_arriving(
+            lab.expected["namespace"],
+            conf["service"],
+            conf["port"],
+            selector=conf["log_selector"],
+            window_minutes=conf["log_window_minutes"],
+            release=conf["release"],
+            agent=agent,
+        )
+    )

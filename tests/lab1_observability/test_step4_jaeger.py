@@ -2,7 +2,8 @@
 
 import pytest
 from pytest_kubelab import expect
-from pytest_kubelab.checks import jaeger
+
+from .checks import jaeger
 
 
 @pytest.mark.checkpoint("obs.4.release")
@@ -16,16 +17,33 @@ def test_release(lab):
 @pytest.mark.checkpoint("obs.4.jaeger-ready")
 def test_jaeger_ready(lab):
     """Deployment jaeger (v1 all-in-one or v2) is Ready."""
-    lab.require(jaeger.jaeger_ready)
+    conf = lab.expected["jaeger"]
+    lab.require(jaeger.ready(lab.expected["namespace"], conf["deployment"], conf["release"]))
 
 
 @pytest.mark.checkpoint("obs.4.jaeger-ui")
 def test_jaeger_ui(lab):
     """http://<node>:30081 serves the Jaeger UI page."""
-    lab.require(jaeger.jaeger_ui)
+    conf = lab.expected["jaeger"]
+    query = jaeger.QueryServices(
+        namespace=lab.expected["namespace"],
+        names=conf["query_services"],
+        port=conf["query_port"],
+        port_name=conf["query_port_name"],
+        deployment=conf["deployment"],
+    )
+    lab.require(jaeger.ui_on_nodeport(conf["node_port"], query))
 
 
 @pytest.mark.checkpoint("obs.4.jaeger-api")
 def test_jaeger_api(lab):
     """The query API answers with a service list (/api/v3/services, else /api/services)."""
-    lab.require(jaeger.jaeger_api)
+    conf = lab.expected["jaeger"]
+    query = jaeger.QueryServices(
+        namespace=lab.expected["namespace"],
+        names=conf["query_services"],
+        port=conf["query_port"],
+        port_name=conf["query_port_name"],
+        deployment=conf["deployment"],
+    )
+    lab.require(jaeger.query_api(query))

@@ -13,7 +13,7 @@ Running the lab once and then asking the grade JSON about each checkpoint keeps
 ``needs`` blocking and waiting consistent with a local run, and costs one run::
 
     python -m pytest_kubelab.classroom check grade.json obs.1.nodes
-    python -m pytest_kubelab.classroom workflow tests/lab1_observability/lab.yaml > classroom.yml
+    python -m pytest_kubelab.classroom workflow examples/webapp_lab/lab.yaml > classroom.yml
 """
 
 from __future__ import annotations

@@ -56,7 +56,7 @@ _CONTEXT: list[Any] = []
 class ClassRun:
     """How to grade every student of a class."""
 
-    tests: Sequence[Path]  # the lab test folders (tests/lab1_*) or their parent
+    tests: Sequence[Path]  # the lab folders (each holding lab.yaml) or their parent
     out: Path
     jobs: int = 2
     wait: float = CLASS_WAIT
