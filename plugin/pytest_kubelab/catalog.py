@@ -40,6 +40,7 @@ from typing import Any
 import yaml
 
 from . import yamlio
+from .sessionscope import SessionState
 
 LANGUAGES = ("ko", "en")
 DEFAULT_LANGUAGE = "ko"
@@ -63,20 +64,28 @@ def package_messages() -> Mapping[str, Mapping[str, str]]:
     return merged
 
 
-# Messages of the loaded labs, on top of the package's: lab folder -> its keys.
-_LAB_MESSAGES: dict[Path, dict[str, dict[str, str]]] = {}
-_merged: dict[str, Mapping[str, str]] | None = None
+@dataclass
+class _LabMessages:
+    """The messages of the labs this pytest run loaded, on top of the package's."""
+
+    by_folder: dict[Path, dict[str, dict[str, str]]] = field(default_factory=dict)
+    merged: dict[str, Mapping[str, str]] | None = None  # package + labs, built on first use
+
+
+# Per pytest run: a run in the same process after it (an in-process self-test) does not
+# inherit its labs' keys, and may load a changed messages.yaml of the same folder.
+_RUN_MESSAGES = SessionState(_LabMessages)
 
 
 def messages() -> Mapping[str, Mapping[str, str]]:
-    """Every message key: the package's generic ones plus those of the loaded labs."""
-    global _merged
-    if _merged is None:
+    """Every message key: the package's generic ones plus those of the labs this run loaded."""
+    loaded = _RUN_MESSAGES.get()
+    if loaded.merged is None:
         merged: dict[str, Mapping[str, str]] = dict(package_messages())
-        for lab_keys in _LAB_MESSAGES.values():
+        for lab_keys in loaded.by_folder.values():
             merged.update(lab_keys)
-        _merged = merged
-    return _merged
+        loaded.merged = merged
+    return loaded.merged
 
 
 def lab_message_files(folder: Path) -> list[Path]:
@@ -94,9 +103,9 @@ def add_lab_messages(folder: Path) -> None:
     A lab's keys may not redefine a package key or another lab's key: a clash would make
     one of the two texts silently wrong, so it stops the run instead.
     """
-    global _merged
+    loaded = _RUN_MESSAGES.get()
     folder = folder.resolve()
-    if folder in _LAB_MESSAGES:
+    if folder in loaded.by_folder:
         return
     keys: dict[str, dict[str, str]] = {}
     for path in lab_message_files(folder):
@@ -104,11 +113,11 @@ def add_lab_messages(folder: Path) -> None:
     for key in keys:
         if key in package_messages():
             raise CatalogError(f"{folder}: message key {key!r} is already a pytest-kubelab key")
-        for other, other_keys in _LAB_MESSAGES.items():
+        for other, other_keys in loaded.by_folder.items():
             if key in other_keys:
                 raise CatalogError(f"{folder}: message key {key!r} is also defined in {other}")
-    _LAB_MESSAGES[folder] = keys
-    _merged = None
+    loaded.by_folder[folder] = keys
+    loaded.merged = None
 
 
 def _merge_into(merged: dict[str, dict[str, str]], text: str, where: str) -> None:

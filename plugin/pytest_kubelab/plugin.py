@@ -33,6 +33,7 @@ from .session import (
     SETTINGS_KEY,
     SIM_KEY,
 )
+from .sessionscope import open_scope
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -44,6 +45,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    open_scope(config)  # this run's redactor, lab messages and spec cache
     markers.register(config)
     config.stash[SETTINGS_KEY] = read_settings(config)
     if _wants_lab_machinery(config):

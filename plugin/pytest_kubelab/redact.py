@@ -33,6 +33,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from .sessionscope import SessionState
+
 MASK = "********"
 # Shorter exact values (e.g. "admin") would mask ordinary words all over the report;
 # the patterns below still catch them next to a credential-like key.
@@ -251,10 +253,33 @@ def _decoded(encoded: str) -> str:
         return ""
 
 
-# One per process: the reader that sees Secrets and the hooks that write text share it.
-REDACTOR = Redactor()
+# One per pytest run: the reader that sees Secrets and the hooks that write text share
+# it, and a run in the same process after it (an in-process self-test) starts clean.
+_RUN_REDACTOR = SessionState(Redactor)
+
+
+class _RunRedactor:
+    """The running pytest run's :class:`Redactor`, under one importable name."""
+
+    def publish(self, text: str) -> None:
+        _RUN_REDACTOR.get().publish(text)
+
+    def remember(self, value: str) -> None:
+        _RUN_REDACTOR.get().remember(value)
+
+    def remember_secrets(self, secrets: Iterable[Mapping[str, Any]]) -> None:
+        _RUN_REDACTOR.get().remember_secrets(secrets)
+
+    def remember_kubeconfig(self, path: Path | None) -> None:
+        _RUN_REDACTOR.get().remember_kubeconfig(path)
+
+    def __call__(self, text: str) -> str:
+        return _RUN_REDACTOR.get()(text)
+
+
+REDACTOR = _RunRedactor()
 
 
 def redact(text: str) -> str:
-    """Mask secrets in ``text`` with the process-wide :data:`REDACTOR`, and make it neutral."""
+    """Mask secrets in ``text`` with this run's :data:`REDACTOR`, and make it neutral."""
     return REDACTOR(text)

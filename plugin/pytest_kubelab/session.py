@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .html_report import HtmlReport
     from .options import LabSettings
     from .provision.kindcluster import ClusterHandle
+    from .sessionscope import Scope
     from .simulation import SimulationHandle
     from .spec import Checkpoint, LabSpec
 
@@ -34,3 +35,5 @@ HTML_REPORT_KEY: pytest.StashKey[HtmlReport] = pytest.StashKey()
 MARKERS_KEY: pytest.StashKey[set[str]] = pytest.StashKey()
 # The kind cluster --lab-provision built or reused.
 PROVISIONED_KEY: pytest.StashKey[ClusterHandle] = pytest.StashKey()
+# This run's per-run state (redactor, lab messages, spec cache): see sessionscope.
+SCOPE_KEY: pytest.StashKey[Scope] = pytest.StashKey()

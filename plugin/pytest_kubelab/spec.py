@@ -7,7 +7,6 @@ the file and the exact key, because instructors edit these files by hand.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ import yaml
 
 from . import contract, yamlio
 from .catalog import LANGUAGES
+from .sessionscope import SessionState
 
 SPEC_FILENAME = "lab.yaml"
 DEFAULT_ORDER = 100
@@ -197,9 +197,7 @@ def _check_references(checkpoints: tuple[Checkpoint, ...], path: Path) -> None:
         raise LabSpecError(f"{path}: checkpoints must be listed in step order")
 
 
-@functools.cache
-def load_spec(path: Path) -> LabSpec:
-    """Load and validate one ``lab.yaml`` (cached per path)."""
+def _load_spec(path: Path) -> LabSpec:
     try:
         raw = yamlio.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -213,6 +211,29 @@ def load_spec(path: Path) -> LabSpec:
     except contract.ContractError as exc:
         raise LabSpecError(str(exc)) from None
     return spec
+
+
+# Per pytest run: a lab.yaml edited between two runs in one process (in-process
+# self-tests) is read again, and a run never sees a spec only another run loaded.
+_RUN_SPECS: SessionState[dict[Path, LabSpec]] = SessionState(dict)
+
+
+class _SpecLoader:
+    """:func:`load_spec`: loads each path once per pytest run."""
+
+    def __call__(self, path: Path) -> LabSpec:
+        """Load and validate one ``lab.yaml`` (cached per path for this pytest run)."""
+        cache = _RUN_SPECS.get()
+        if path not in cache:
+            cache[path] = _load_spec(path)  # an invalid spec is not cached: it raises again
+        return cache[path]
+
+    def cache_clear(self) -> None:
+        """Forget this run's loaded specs (as ``functools.cache`` offers)."""
+        _RUN_SPECS.get().clear()
+
+
+load_spec = _SpecLoader()
 
 
 def find_spec_for(test_path: Path) -> Path | None:

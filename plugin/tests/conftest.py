@@ -41,10 +41,64 @@ class LabRun:
         return self.result.stdout.str() + self.result.stderr.str()
 
 
+# `pytest plugin/tests` runs on this many xdist workers unless -n is given (-n 0: serially).
+# More than the cores: most self-tests wait on an inner lab run (its simulator, its
+# re-checks), not on the CPU.
+DEFAULT_WORKERS = 4
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Parallel by default; only this folder's runs (the lab runs students start are not)."""
+    if not config.pluginmanager.hasplugin("xdist") or hasattr(config, "workerinput"):
+        return
+    if (
+        config.option.numprocesses is None
+        and not config.getoption("usepdb", False)
+        and not config.getoption("collectonly", False)
+    ):
+        config.option.numprocesses = DEFAULT_WORKERS
+    if config.option.numprocesses and config.option.dist == "no":
+        # xdist's default ("load") hands each worker a run of consecutive tests up front;
+        # one worker then ends alone with a queue of inner lab runs. Idle workers steal.
+        config.option.dist = "worksteal"
+
+
+# The self-tests that take longest by the clock (measured with --durations), started
+# first so that no worker picks one up last while the others idle; the rest keep their order.
+LONGEST_FIRST = (
+    "test_xdist_equivalence.py",
+    "test_fuzz_parsers.py",
+    "test_hardening_time.py",
+    "test_readonly_and_secrets.py",
+    "test_watch.py",
+    "test_provision_runner.py",
+    "test_faults.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+@pytest.fixture(scope="session")
+def _inner_bytecode(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One bytecode cache outside the source tree for every inner run of this session."""
+    return tmp_path_factory.getbasetemp() / "pycache"
+
+
 @pytest.fixture(autouse=True)
-def _quiet_inner_runs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Inner pytest runs skip hypothesis' plugin (it adds seconds of start-up) and the cache."""
+def _quiet_inner_runs(monkeypatch: pytest.MonkeyPatch, _inner_bytecode: Path) -> None:
+    """Inner pytest runs skip hypothesis' plugin (it adds seconds of start-up) and the cache.
+
+    With ``PYTHONDONTWRITEBYTECODE`` set (as in many containers) each inner subprocess
+    would compile pytest and the plugin from source again, about 15 % of its CPU; they
+    share a bytecode cache under the session's temporary folder instead.
+    """
     monkeypatch.setenv("PYTEST_ADDOPTS", "-p no:hypothesispytest -p no:cacheprovider")
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
+    monkeypatch.setenv("PYTHONPYCACHEPREFIX", str(_inner_bytecode))
 
 
 def use_built_in_scenarios() -> None:

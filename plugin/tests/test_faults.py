@@ -54,7 +54,8 @@ def test_transient_faults_do_not_change_the_grade(
 def test_unreachable_api_ends_fast_with_one_clear_reason(run_lab: Callable[..., LabRun]) -> None:
     started = time.monotonic()
     run = run_lab("api-unreachable", "--lab-wait", "60")
-    assert time.monotonic() - started < 10, run.text
+    # Half the budget: a run that waited would take 60 s; a loaded machine may take 10.
+    assert time.monotonic() - started < 30, run.text
     outcomes = run.outcomes()
     reachable = {cid for cid in outcomes if cid.endswith(".cluster-reachable")}
     assert reachable
@@ -130,8 +131,9 @@ def test_429_is_retried_after_the_servers_delay() -> None:
         elapsed = time.monotonic() - started
         api.close()
         statuses = [r.path for r in sim.state.log] if sim.state else []
-    assert len(statuses) == 4
-    assert 1.0 <= elapsed < 3.0
+    assert len(statuses) == 4  # one throttled request, retried once
+    # It slept the server's 1 s, and not the cap (5 s) it would sleep without Retry-After.
+    assert 1.0 <= elapsed < kubeapi.RETRY_AFTER_CAP
 
 
 class _Silent:
@@ -169,7 +171,8 @@ def test_nodeport_probes_never_hang(monkeypatch: pytest.MonkeyPatch) -> None:
         hung = probes.http_get(f"http://127.0.0.1:{silent.port}/api/health")
         assert isinstance(hung, probes.NoAnswer)
         assert hung.reason == "timed out"
-        assert time.monotonic() - started < 2
+        # Ended by the 0.5 s read timeout: well before the unpatched 5 s one could end it.
+        assert time.monotonic() - started < 4
     finally:
         silent.close()
     refused = probes.http_get(f"http://127.0.0.1:{refusing_port()}/")
@@ -191,7 +194,8 @@ def test_deadline_stops_waiting(run_lab: Callable[..., LabRun]) -> None:
     run = run_lab(
         "worker-starting", "--lab-wait", "120", "--lab-deadline", "2", labs=("lab1_kubecost",)
     )
-    assert time.monotonic() - started < 20, run.text
+    # Half of --lab-wait: without the deadline the run would wait 120 s.
+    assert time.monotonic() - started < 60, run.text
     entry = run.checkpoint("cost.1.nodes-ready")
     assert entry["outcome"] == "failed"
     assert "lab-cluster-worker2" in entry["message"]

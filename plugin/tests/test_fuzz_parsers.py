@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import json
 from collections.abc import Callable
 from decimal import Decimal
@@ -179,19 +180,27 @@ def test_selector_round_trip(match_labels: dict[str, str]) -> None:
 # --- pod diagnosis -------------------------------------------------------------------
 
 
+@functools.cache
+def _all_scenarios() -> tuple[Scenario, ...]:
+    # Loaded on first use, once: at import every xdist worker would load all scenarios
+    # (seconds of CPU each) although one worker runs these properties.
+    return tuple(load_scenario(name) for name in available_scenarios())
+
+
+@functools.cache
 def _real_pods() -> list[dict[str, Any]]:
     pods: dict[str, dict[str, Any]] = {}
-    for name in available_scenarios():
-        for pod in load_scenario(name).of_kind("Pod"):
+    for scenario in _all_scenarios():
+        for pod in scenario.of_kind("Pod"):
             pods.setdefault(str(pod.get("metadata", {}).get("name")), pod)
     return list(pods.values())
 
 
-REAL_PODS = _real_pods()
+REAL_PODS = st.deferred(lambda: st.sampled_from(_real_pods()))
 
 
 @FUZZ
-@given(st.sampled_from(REAL_PODS), st.data())
+@given(REAL_PODS, st.data())
 def test_pod_problem_on_mutated_pods(pod: dict[str, Any], data: st.DataObject) -> None:
     mutated = _mutate(pod, data, same_type=True)
     found = podstatus.problem(mutated)
@@ -219,17 +228,18 @@ def test_quantity_parser(value: Any) -> None:
         assert isinstance(parse_quantity(value), Decimal)
 
 
+@functools.cache
 def _app_bodies() -> list[Any]:
     bodies: dict[str, Any] = {}
-    for name in available_scenarios():
-        for routes in load_scenario(name).apps.values():
+    for scenario in _all_scenarios():
+        for routes in scenario.apps.values():
             for route in routes:
                 with contextlib.suppress(ValueError):
                     bodies.setdefault(route.body, json.loads(route.body))
     return [body for body in bodies.values() if isinstance(body, (dict, list))]
 
 
-APP_BODIES = _app_bodies()
+APP_BODIES = st.deferred(lambda: st.sampled_from(_app_bodies()))
 READERS: list[Callable[[str], Any]] = [
     grafana.read_health,
     grafana.read_datasources,
@@ -242,7 +252,7 @@ READERS: list[Callable[[str], Any]] = [
 
 
 @FUZZ
-@given(st.sampled_from(APP_BODIES), st.data())
+@given(APP_BODIES, st.data())
 def test_allocation_validator(body: Any, data: st.DataObject) -> None:
     text = data.draw(
         st.just(json.dumps(_mutate(body, data, same_type=False))) | st.text(max_size=100)
@@ -256,7 +266,7 @@ def test_allocation_validator(body: Any, data: st.DataObject) -> None:
 
 
 @FUZZ
-@given(st.sampled_from(READERS), st.sampled_from(APP_BODIES), st.data())
+@given(st.sampled_from(READERS), APP_BODIES, st.data())
 def test_app_answer_readers(reader: Callable[[str], Any], body: Any, data: st.DataObject) -> None:
     text = data.draw(
         st.just(json.dumps(_mutate(body, data, same_type=False)))
@@ -273,7 +283,7 @@ def test_case_count_is_fixed() -> None:
         v for k, v in globals().items() if k.startswith("test_") and hasattr(v, "hypothesis")
     ]
     assert len(properties) == 9
-    assert len(APP_BODIES) >= 5  # the scenarios' app payloads feed the reader properties
+    assert len(_app_bodies()) >= 5  # the scenarios' app payloads feed the reader properties
     assert MAX_EXAMPLES == 300
 
 

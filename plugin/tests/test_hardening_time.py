@@ -29,9 +29,13 @@ from pytest_kubelab.sim.runtime import start
 
 from .conftest import LabRun
 
-# What a run may take beyond --lab-deadline: pytest's start-up and collection (the
-# deadline clock starts at the first checkpoint), one grace second, and writing reports.
+# What a run may take beyond --lab-deadline by its own clock (the grade file's
+# ``duration_s``, from configuration to the last write): collection (the deadline clock
+# starts at the first checkpoint), one grace second, and writing reports.
 MARGIN = 12.0
+# The same seen from outside, start-up of the inner interpreter included; on a loaded
+# machine that alone takes seconds. It still rules out a run that hangs or waits freely.
+OUTER_MARGIN = 3 * MARGIN
 
 
 class Trickle:
@@ -108,7 +112,7 @@ def test_trickling_nodeport_ends_at_the_total_limit(
         server.close()
     assert isinstance(answer, probes.NoAnswer)
     assert answer.reason == "timed out"
-    assert elapsed < 2.0
+    assert elapsed < 5.0  # the patched 1 s limit ended it, not the unpatched 10 s
 
 
 def test_probe_limits_are_the_documented_ones() -> None:
@@ -125,13 +129,15 @@ def test_the_run_deadline_cuts_a_probe_and_then_refuses_new_ones(no_run_deadline
         started = time.monotonic()
         with pytest.raises(timebox.DeadlineReached) as cut:
             probes.http_get(server.url)
-        assert time.monotonic() - started < 0.5 + timebox.GRACE + 0.5
+        # Cut at the deadline plus its grace second (with room for a loaded machine);
+        # the probe's own limit would end it only after 10 s.
+        assert time.monotonic() - started < 0.5 + timebox.GRACE + 3.0
         assert "GET http://127.0.0.1" in cut.value.msg
         assert "Deadline reached" in cut.value.msg
         started = time.monotonic()
         with pytest.raises(timebox.DeadlineReached):
             probes.http_get(f"http://127.0.0.1:{refusing_port()}/")
-        assert time.monotonic() - started < 0.1
+        assert time.monotonic() - started < 1.0  # refused before any connect timeout (2 s)
     finally:
         server.close()
     # It is also an Exception, so optional extras (diagnostics, prefetch) survive it.
@@ -141,18 +147,19 @@ def test_the_run_deadline_cuts_a_probe_and_then_refuses_new_ones(no_run_deadline
 def test_dripping_api_server_is_cut_and_then_unreachable(
     monkeypatch: pytest.MonkeyPatch, no_run_deadline: None
 ) -> None:
-    monkeypatch.setattr(kubeapi, "REQUEST_TOTAL", 1.0)
+    monkeypatch.setattr(kubeapi, "REQUEST_TOTAL", 2.0)
     with start("fault-api-trickle") as sim:
         api = KubeApi(sim.kubeconfig, sim.scenario.context)
         started = time.monotonic()
         with pytest.raises(ClusterUnreachable) as first:
             api.get_json("/api/v1/nodes")
-        assert time.monotonic() - started < 2.0
-        assert "no complete answer within 1 s" in first.value.reason
+        assert time.monotonic() - started < 2.0 + 4.0  # the patched 2 s, not the usual 30 s
+        assert "no complete answer within 2 s" in first.value.reason
         started = time.monotonic()
         with pytest.raises(ClusterUnreachable):
             api.get_json("/api/v1/pods")
-        assert time.monotonic() - started < 0.1  # known unreachable: no second wait
+        # Known unreachable: no second wait, which would take the whole 2 s again.
+        assert time.monotonic() - started < 1.0
         api.close()
 
 
@@ -166,7 +173,9 @@ def test_permanent_429_with_long_retry_after_stops_at_the_deadline(no_run_deadli
         elapsed = time.monotonic() - started
         api.close()
     assert throttled.value.status == 429
-    assert elapsed < 3.0 + timebox.GRACE
+    # Stopped by the 3 s deadline (plus grace and room for a loaded machine), long before
+    # the request's own 30 s limit.
+    assert elapsed < 3.0 + timebox.GRACE + 3.0
 
 
 def _exec_kubeconfig(tmp_path: Path, script: str, server: str) -> Path:
@@ -225,7 +234,7 @@ def test_hung_exec_plugin_is_stopped_and_named(
     started = time.monotonic()
     with pytest.raises(KubeconfigProblem) as problem:
         KubeApi(path, None)
-    assert time.monotonic() - started < 4.0
+    assert time.monotonic() - started < 6.0  # the patched 1 s limit, not the usual 10 s
     assert problem.value.issue.code == "exec_timeout"
     text = problem.value.issue.sentence(path, "en")
     assert "credential-plugin" in text and "did not answer within 1" in text
@@ -265,8 +274,9 @@ def test_faulty_runs_end_within_the_deadline_with_a_grade(
     started = time.monotonic()
     run = run_lab(scenario, "--lab-lang", "en")
     elapsed = time.monotonic() - started
-    assert elapsed < deadline + MARGIN, (elapsed, run.text)
     assert run.grade, run.text
+    assert run.grade["meta"]["duration_s"] < deadline + MARGIN, run.grade["meta"]
+    assert elapsed < deadline + OUTER_MARGIN, (elapsed, run.text)
     assert run.result.ret == 1
     assert "error" not in run.outcomes().values(), run.text
     assert "INTERNALERROR" not in run.text
@@ -292,9 +302,11 @@ def test_hung_exec_plugin_run_ends_within_the_deadline(
         "--grade-json",
         str(grade),
     )
-    assert time.monotonic() - started < 5 + MARGIN
+    elapsed = time.monotonic() - started
     assert result.ret == 1
     data = json.loads(grade.read_text(encoding="utf-8"))
+    assert data["meta"]["duration_s"] < 5 + MARGIN, data["meta"]
+    assert elapsed < 5 + OUTER_MARGIN
     outcomes = {c["id"]: c for c in data["checkpoints"]}
     for cid in ("obs.1.cluster-reachable", "cost.1.cluster-reachable"):
         assert outcomes[cid]["outcome"] == "failed"

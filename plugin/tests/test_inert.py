@@ -54,6 +54,7 @@ INERT_MODULES = {
     "pytest_kubelab.markers",
     "pytest_kubelab.fixtures",
     "pytest_kubelab.session",
+    "pytest_kubelab.sessionscope",  # each run's own redactor, messages and specs
     "pytest_kubelab.labdetect",
     "pytest_kubelab.options",
     "pytest_kubelab.catalog",

@@ -9,6 +9,7 @@ waiting out ``--lab-wait``. The Grafana password never reaches the output.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 
@@ -214,7 +215,7 @@ def test_failure_scenarios_fail_only_their_target(
     run_lab: Runner, scenario: str, failing: set[str], blocked: set[str], phrases: list[str]
 ) -> None:
     started = time.monotonic()
-    run = run_lab(scenario, "--lab-wait", "60", "--lab-lang", "en", labs=LAB)
+    run = run_lab(scenario, "--lab-wait", "120", "--lab-lang", "en", labs=LAB)
     elapsed = time.monotonic() - started
     expected = dict.fromkeys(ALL, "passed")
     expected.update(dict.fromkeys(failing, "failed"))
@@ -232,8 +233,8 @@ def test_failure_scenarios_fail_only_their_target(
     # Whatever a failure names as its cause is itself a failure of this run.
     named = {run.checkpoint(c)["cause"] for c in failing} - {None}
     assert named <= failing, named
-    # Terminal states must not wait out --lab-wait (60 s here).
-    assert elapsed < 30, f"{scenario} took {elapsed:.1f}s"
+    # Terminal states must not wait out --lab-wait (120 s here; half of it, for loaded machines).
+    assert elapsed < 60, f"{scenario} took {elapsed:.1f}s"
 
 
 def test_korean_messages_name_the_object(run_lab: Runner) -> None:
@@ -257,4 +258,8 @@ def test_starting_pods_are_waited_for(run_lab: Runner) -> None:
     flowing = run.checkpoint("obs.3.logs-flowing")
     assert flowing["outcome"] == "failed" and flowing["cause"] == "obs.3.loki-ready"
     assert "Waited" not in flowing["message"]
-    assert 3 <= elapsed < 3 + 25
+    # It waited its 3 s, by its own clock, and then stopped (a loaded machine may add a
+    # look's length); the run as a whole cannot have taken less.
+    waited = re.search(r"Waited (\d+)s", message)
+    assert waited is not None and 3 <= int(waited.group(1)) <= 5, message
+    assert 3 <= elapsed < 3 + 60

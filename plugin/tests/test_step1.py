@@ -45,7 +45,7 @@ def test_two_node_cluster_fails_the_node_layout(run_lab: Callable[..., LabRun]) 
 def test_not_ready_worker_fails_at_once_with_its_reason(run_lab: Callable[..., LabRun]) -> None:
     started = time.monotonic()
     run = run_lab("worker-notready", "-m", "step1", "--lab-wait", "60")
-    assert time.monotonic() - started < 20  # terminal: never waits out --lab-wait
+    assert time.monotonic() - started < 30  # terminal: never waits out --lab-wait (60 s)
     assert run.outcomes()["obs.1.nodes"] == "passed"
     assert run.outcomes()["obs.1.nodes-ready"] == "failed"
     message = run.checkpoint("obs.1.nodes-ready")["message"]
@@ -54,7 +54,7 @@ def test_not_ready_worker_fails_at_once_with_its_reason(run_lab: Callable[..., L
 
 def test_unreachable_api_server_one_failure_then_blocked(run_lab: Callable[..., LabRun]) -> None:
     started = time.monotonic()
-    run = run_lab("api-unreachable", labs=("lab1_observability",))
+    run = run_lab("api-unreachable", "--lab-wait", "60", labs=("lab1_observability",))
     elapsed = time.monotonic() - started
     outcomes = run.outcomes()
     assert outcomes.pop("obs.1.cluster-reachable") == "failed"
@@ -62,7 +62,8 @@ def test_unreachable_api_server_one_failure_then_blocked(run_lab: Callable[..., 
     message = run.checkpoint("obs.1.cluster-reachable")["message"]
     assert "연결할 수 없습니다" in message and "Connection refused" in message
     assert "kind get clusters" in message
-    assert elapsed < 15, f"took {elapsed:.1f}s"
+    # Half of --lab-wait: an unreachable API server is not waited for.
+    assert elapsed < 30, f"took {elapsed:.1f}s"
 
 
 def test_english_messages_on_request(run_lab: Callable[..., LabRun]) -> None:
