@@ -111,6 +111,15 @@ def use_built_in_scenarios() -> None:
     use_lab_folders([REPO / "tests" / lab for lab in LABS])
 
 
+def load_every_lab_message() -> None:
+    """Register the messages of every lab folder of the repository (the built-in labs and the
+    example), so message self-tests hold them to the same rules as the package's own."""
+    from pytest_kubelab.catalog import add_lab_messages
+
+    for folder in (REPO / "examples" / "webapp_lab", *(REPO / "tests" / lab for lab in LABS)):
+        add_lab_messages(folder)
+
+
 # At import already: some self-tests are parametrized over the scenarios at collection.
 use_built_in_scenarios()
 

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from pytest_kubelab.catalog import add_lab_messages, messages, placeholders, render
+from pytest_kubelab.catalog import messages, placeholders, render
+
+from .conftest import load_every_lab_message
 
 # Placeholders that hold numbers (so format specs such as {seconds:.1f} apply).
 REPO = Path(__file__).resolve().parents[2]
@@ -145,8 +147,7 @@ def rendered(key: str, lang: str, sound: Sound) -> str:
 
 
 # Lab folders' own messages (messages.yaml beside lab.yaml) are held to the same rules.
-for _folder in (REPO / "examples" / "webapp_lab", *sorted((REPO / "tests").glob("lab1_*"))):
-    add_lab_messages(_folder)
+load_every_lab_message()
 KEYS = sorted(messages())
 
 
