@@ -41,7 +41,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pytest_kubelab.podstatus import FATAL_WAITING_REASONS
+from pytest_kubelab.kube.podstatus import FATAL_WAITING_REASONS
 from pytest_kubelab.sim.runtime import LATENCY_ENV, REQUEST_LOG_ENV, start
 from pytest_kubelab.sim.scenario import available_scenarios, load_scenario
 

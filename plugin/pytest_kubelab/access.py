@@ -7,9 +7,9 @@ a checkpoint first asks for the cluster.
 
 from __future__ import annotations
 
-from .cluster import SNAPSHOT, ClusterReader
-from .kubeapi import KubeApi
-from .kubeconfig import Issue, KubeconfigProblem, Target, resolve
+from .kube.kubeconfig import Issue, KubeconfigProblem, Target, resolve
+from .kube.reader import SNAPSHOT, ClusterReader
+from .kube.transport import KubeApi
 from .lab import ClusterAccess
 from .options import LabSettings
 from .redact import REDACTOR

@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from . import podstatus
 from .catalog import render
-from .cluster import ClusterReader, Obj, name_of
-from .kubeapi import KubeApiError
+from .kube import podstatus
+from .kube.reader import ClusterReader, Obj, name_of
+from .kube.transport import KubeApiError
 from .lab import Lab
 from .redact import redact
 from .session import SETTINGS_KEY

@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 
 from .grading import GradeBook, Outcome
-from .kubeconfig import resolve
+from .kube.kubeconfig import resolve
 from .options import LabSettings
 from .session import GRADEBOOK_KEY, NODEPORT_MAP_KEY, SETTINGS_KEY, SPEC_KEY
 from .spec import find_spec_for, load_spec

@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any
 from . import probes
 from .checks.nodehealth import is_control_plane, ready_condition
 from .checks.workloads import release_verdict, workload_verdict
-from .cluster import ClusterReader, Obj, labels_of, name_of
-from .podstatus import is_ready
+from .kube.podstatus import is_ready
+from .kube.reader import ClusterReader, Obj, labels_of, name_of
 from .verdict import Verdict, failed, passed, pending
 
 if TYPE_CHECKING:

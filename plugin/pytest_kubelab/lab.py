@@ -10,9 +10,9 @@ import pytest
 
 from .catalog import phrase, render
 from .causes import probably_because
-from .cluster import ClusterReader
-from .kubeapi import ClusterUnreachable, Forbidden, KubeApiError, NotJsonAnswer
-from .kubeconfig import Target
+from .kube.kubeconfig import Target
+from .kube.reader import ClusterReader
+from .kube.transport import ClusterUnreachable, Forbidden, KubeApiError, NotJsonAnswer
 from .options import LabSettings
 from .probes import NodePorts
 from .session import GRADEBOOK_KEY

@@ -110,7 +110,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> list[str] | None:
     if not is_lab_run(config):
         return None
-    from .kubeconfig import resolve
+    from .kube.kubeconfig import resolve
 
     settings = config.stash[SETTINGS_KEY]
     target = resolve(settings.kubeconfig, settings.context)

@@ -15,7 +15,7 @@ from typing import Any
 import requests
 
 from . import timebox
-from .kubeapi import Answer
+from .kube.transport import Answer
 
 CONNECT_TIMEOUT = 2.0
 READ_TIMEOUT = 5.0

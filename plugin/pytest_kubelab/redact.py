@@ -206,7 +206,7 @@ class Redactor:
         """Remember every user's credentials in the kubeconfig (token, keys, password)."""
         if path is None:
             return
-        from .kubeconfig import load_document  # here: kubeconfig imports the catalog
+        from .kube.kubeconfig import load_document
 
         data, _ = load_document(path)
         users = (data or {}).get("users")

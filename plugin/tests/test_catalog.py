@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from pytest_kubelab.catalog import LANGUAGES, fill, joined, messages, phrase, placeholders, render
-from pytest_kubelab.podstatus import PodProblem
+from pytest_kubelab.kube.podstatus import PodProblem
 from pytest_kubelab.readers import MalformedAnswer
 from pytest_kubelab.readers.kubecost import AllocationError, summarise
 from pytest_kubelab.readers.prometheus import read_targets

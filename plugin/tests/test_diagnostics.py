@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 from pytest_kubelab.diagnostics import collect, pod_status
-from pytest_kubelab.kubeapi import KubeApiError
+from pytest_kubelab.kube.transport import KubeApiError
 from pytest_kubelab.redact import MASK
 from pytest_kubelab.sim.runtime import start
 from pytest_kubelab.verdict import Subject, about, failed

@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from pytest_kubelab import kubeapi, probes
+from pytest_kubelab import probes
 from pytest_kubelab.checks.workloads import release_verdict
-from pytest_kubelab.cluster import ClusterReader
-from pytest_kubelab.kubeapi import Answer, KubeApi, NotJsonAnswer
-from pytest_kubelab.kubeconfig import resolve
+from pytest_kubelab.kube import transport as kubeapi
+from pytest_kubelab.kube.kubeconfig import resolve
+from pytest_kubelab.kube.reader import ClusterReader
+from pytest_kubelab.kube.transport import Answer, KubeApi, NotJsonAnswer
 from pytest_kubelab.lab import ClusterAccess, Lab
 from pytest_kubelab.sim.nodeports import refusing_port
 from pytest_kubelab.sim.runtime import SimulatedCluster, start

@@ -25,8 +25,8 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pytest_kubelab import podstatus, selectors
-from pytest_kubelab.quantity import parse_quantity
+from pytest_kubelab.kube import podstatus, selectors
+from pytest_kubelab.kube.quantity import parse_quantity
 from pytest_kubelab.readers import MalformedAnswer as MalformedReading
 from pytest_kubelab.readers import grafana, jaeger, loki, prometheus
 from pytest_kubelab.readers import kubecost as allocation

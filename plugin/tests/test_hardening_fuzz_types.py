@@ -26,10 +26,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pytest_kubelab import probes
 from pytest_kubelab.catalog import add_lab_messages
-from pytest_kubelab.cluster import ClusterReader
 from pytest_kubelab.grading import GradeBook
-from pytest_kubelab.kubeapi import Answer, KubeApi, NotJsonAnswer
-from pytest_kubelab.kubeconfig import Target
+from pytest_kubelab.kube.kubeconfig import Target
+from pytest_kubelab.kube.reader import ClusterReader
+from pytest_kubelab.kube.transport import Answer, KubeApi, NotJsonAnswer
 from pytest_kubelab.lab import ClusterAccess, Lab
 from pytest_kubelab.options import LabSettings
 from pytest_kubelab.session import GRADEBOOK_KEY

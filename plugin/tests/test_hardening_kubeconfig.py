@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
-from pytest_kubelab.kubeconfig import resolve
+from pytest_kubelab.kube.kubeconfig import resolve
 from pytest_kubelab.redact import Redactor
 
 GOOD = """\

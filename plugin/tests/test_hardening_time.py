@@ -21,9 +21,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from pytest_kubelab import kubeapi, kubeconfig, probes, timebox
-from pytest_kubelab.kubeapi import ClusterUnreachable, KubeApi, KubeApiError
-from pytest_kubelab.kubeconfig import KubeconfigProblem
+from pytest_kubelab import probes, timebox
+from pytest_kubelab.kube import kubeconfig
+from pytest_kubelab.kube import transport as kubeapi
+from pytest_kubelab.kube.kubeconfig import KubeconfigProblem
+from pytest_kubelab.kube.transport import ClusterUnreachable, KubeApi, KubeApiError
 from pytest_kubelab.sim.nodeports import refusing_port
 from pytest_kubelab.sim.runtime import start
 

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 import yaml
 from pytest_kubelab import timebox
-from pytest_kubelab.cluster import LOG_LIMIT_BYTES, ClusterReader
-from pytest_kubelab.kubeapi import ClusterUnreachable, KubeApi
+from pytest_kubelab.kube.reader import LOG_LIMIT_BYTES, ClusterReader
+from pytest_kubelab.kube.transport import ClusterUnreachable, KubeApi
 from pytest_kubelab.sim.runtime import start
 
 from . import tls

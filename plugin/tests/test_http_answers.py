@@ -7,7 +7,7 @@ import json
 
 from pytest_kubelab.catalog import Phrase
 from pytest_kubelab.checks.http_answers import body_excerpt, is_missing_service, missing_service
-from pytest_kubelab.kubeapi import Answer
+from pytest_kubelab.kube.transport import Answer
 
 
 def _status(code: int, reason: str, message: str, **extra: object) -> Answer:

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 import yaml
-from pytest_kubelab.kubeapi import KubeApi
+from pytest_kubelab.kube.transport import KubeApi
 
 from . import tls
 

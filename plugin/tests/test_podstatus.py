@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from pytest_kubelab.podstatus import problem
+from pytest_kubelab.kube.podstatus import problem
 
 
 def _pod(

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pytest_kubelab.quantity import format_cpu, format_memory, parse_quantity, same_quantity
+from pytest_kubelab.kube.quantity import format_cpu, format_memory, parse_quantity, same_quantity
 
 
 @pytest.mark.parametrize(

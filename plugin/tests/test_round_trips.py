@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pytest_kubelab.kubeapi import KubeApi
+from pytest_kubelab.kube.transport import KubeApi
 from pytest_kubelab.sim.runtime import REQUEST_LOG_ENV, start
 
 

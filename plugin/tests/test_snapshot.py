@@ -4,8 +4,8 @@ refresh (used while waiting) goes back to the cluster."""
 
 from __future__ import annotations
 
-from pytest_kubelab.cluster import SNAPSHOT, ClusterReader
-from pytest_kubelab.kubeapi import KubeApi
+from pytest_kubelab.kube.reader import SNAPSHOT, ClusterReader
+from pytest_kubelab.kube.transport import KubeApi
 from pytest_kubelab.sim.runtime import start
 
 

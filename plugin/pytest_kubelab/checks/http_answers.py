@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from ..catalog import Phrase, phrase
-from ..kubeapi import Answer
+from ..kube.transport import Answer
 from ..probes import NoAnswer
 from ..verdict import Verdict, failed
 

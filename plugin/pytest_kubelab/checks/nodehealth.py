@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..cluster import ClusterReader, name_of
+from ..kube.reader import ClusterReader, name_of
 
 # The labels kind and kubeadm give a control-plane node (``master`` before Kubernetes 1.24).
 CONTROL_PLANE_LABELS = ("node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master")

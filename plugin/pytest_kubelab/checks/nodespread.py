@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..cluster import ClusterReader, name_of
+from ..kube.reader import ClusterReader, name_of
 from ..verdict import Verdict, failed
 from .workloads import pods_of
 

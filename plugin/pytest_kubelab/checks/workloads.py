@@ -11,10 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .. import podstatus
 from ..catalog import Joined, joined, phrase
-from ..cluster import ClusterReader, Obj, name_of
-from ..helmstate import Release, release
+from ..kube import podstatus
+from ..kube.helmstate import Release, release
+from ..kube.reader import ClusterReader, Obj, name_of
 from ..verdict import Subject, Verdict, about, failed, passed, pending
 from .nodehealth import down_nodes, is_terminating, node_of
 

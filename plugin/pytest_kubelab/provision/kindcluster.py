@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..kubeconfig import resolve
+from ..kube.kubeconfig import resolve
 from .tools import KubeTarget, ProvisionError, Tools, run
 
 

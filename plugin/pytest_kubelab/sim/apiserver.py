@@ -18,9 +18,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from .. import selectors
-from ..cluster import labels_of, name_of, namespace_of
-from ..resources import RESOURCES, Resource, resource_at
+from ..kube import selectors
+from ..kube.reader import labels_of, name_of, namespace_of
+from ..kube.resources import RESOURCES, Resource, resource_at
 from .apps import Reply, answer
 from .scenario import PREVIOUS_SUFFIX, Scenario
 

@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from ..cluster import name_of, namespace_of
+from ..kube.reader import name_of, namespace_of
 from .apps import answer
 from .scenario import Scenario
 

@@ -23,9 +23,9 @@ from typing import Any
 import yaml
 
 from .. import yamlio
-from ..cluster import labels_of, name_of, namespace_of
-from ..podstatus import is_ready
-from ..resources import RESOURCES
+from ..kube.podstatus import is_ready
+from ..kube.reader import labels_of, name_of, namespace_of
+from ..kube.resources import RESOURCES
 from .timeline import TimelineStep, layers, parse_timeline
 
 Obj = dict[str, Any]

@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pytest_kubelab.catalog import Phrase, joined, phrase
-from pytest_kubelab.cluster import Obj
 from pytest_kubelab.expect import Check
+from pytest_kubelab.kube.reader import Obj
 from pytest_kubelab.verdict import Verdict, failed, first_problem, passed, pending
 
 from . import named

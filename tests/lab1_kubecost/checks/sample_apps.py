@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_kubelab.catalog import Phrase, joined, phrase
 from pytest_kubelab.checks.workloads import workload_verdict
-from pytest_kubelab.cluster import Obj, labels_of, name_of
 from pytest_kubelab.expect import Check
-from pytest_kubelab.quantity import parse_quantity
+from pytest_kubelab.kube.quantity import parse_quantity
+from pytest_kubelab.kube.reader import Obj, labels_of, name_of
 from pytest_kubelab.verdict import Verdict, failed, first_problem, passed
 
 from . import named

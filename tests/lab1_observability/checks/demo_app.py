@@ -21,7 +21,7 @@ from pytest_kubelab.checks.workloads import (
     workload_verdict,
 )
 from pytest_kubelab.expect import Check, normal_image
-from pytest_kubelab.quantity import same_quantity
+from pytest_kubelab.kube.quantity import same_quantity
 from pytest_kubelab.verdict import Subject, Verdict, about, failed, passed
 
 from . import named

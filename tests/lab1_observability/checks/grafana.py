@@ -18,7 +18,7 @@ from pytest_kubelab import probes
 from pytest_kubelab.checks.http_answers import no_answer_reason
 from pytest_kubelab.checks.workloads import workload_verdict
 from pytest_kubelab.expect import Check
-from pytest_kubelab.kubeapi import Answer
+from pytest_kubelab.kube.transport import Answer
 from pytest_kubelab.readers import MalformedAnswer
 from pytest_kubelab.readers import grafana as answers
 from pytest_kubelab.verdict import Verdict, failed, passed, pending

@@ -25,8 +25,8 @@ from typing import Any
 
 import yaml
 
-from . import timebox, yamlio
-from .catalog import render
+from .. import timebox, yamlio
+from ..catalog import render
 
 EXEC_TIMEOUT = 10.0
 MAX_KUBECONFIG_BYTES = 16 * 1024 * 1024

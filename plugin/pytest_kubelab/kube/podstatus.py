@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .catalog import Phrase, phrase
-from .cluster import name_of
+from ..catalog import Phrase, phrase
+from .reader import name_of
 
 # Waiting cannot fix these: the pod spec itself must change.
 FATAL_WAITING_REASONS = frozenset(

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from ..redact import REDACTOR
 from . import selectors, shapes
-from .kubeapi import Answer, KubeApi
-from .redact import REDACTOR
 from .resources import resource_for
+from .transport import Answer, KubeApi
 
 Obj = dict[str, Any]
 Objects = list[Obj]  # module-level alias: the reader's method `list` shadows the builtin

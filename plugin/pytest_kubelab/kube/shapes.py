@@ -2,7 +2,7 @@
 
 A real API server never sends ``containerStatuses`` as a string, labels as a list
 or ``minReplicas: "2"``; a fake or hostile one can. Every object the
-:class:`~pytest_kubelab.cluster.ClusterReader` returns has been walked once here,
+:class:`~pytest_kubelab.kube.reader.ClusterReader` returns has been walked once here,
 and the first field of a wrong type raises :class:`MalformedObject`: the
 checkpoint fails with the object, the field and what was seen, instead of a
 check crashing with ``AttributeError`` (a grader ``error``) or comparing ``"2"``
@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from . import timebox
-from .verdict import CheckpointFailed, failed
+from .. import timebox
+from ..verdict import CheckpointFailed, failed
 
 MAX_DEPTH = 64
 
@@ -180,7 +180,7 @@ def kind_of(value: Any) -> str:
 
 
 def type_name(kind: str, lang: str) -> str:
-    from .catalog import render
+    from ..catalog import render
 
     return render(f"type.{kind}", lang)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .cluster import ClusterReader, labels_of
+from .reader import ClusterReader, labels_of
 
 
 @dataclass(frozen=True)

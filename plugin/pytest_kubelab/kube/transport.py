@@ -27,9 +27,10 @@ from urllib.parse import quote
 
 import tenacity
 
+from .. import timebox
+from ..catalog import render
 from . import kubeconfig as kubeconfigs
-from . import shapes, timebox
-from .catalog import render
+from . import shapes
 
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 10.0
@@ -240,7 +241,7 @@ class KubeApi:
         """GET an API object; ``None`` when it does not exist (404).
 
         Every answer of the Kubernetes API is a JSON object; anything else (a list, a
-        number) raises :class:`~pytest_kubelab.shapes.MalformedObject`.
+        number) raises :class:`~pytest_kubelab.kube.shapes.MalformedObject`.
         """
         answer = self.get(path, query)
         if answer.status == 404:
