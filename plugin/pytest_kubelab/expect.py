@@ -46,8 +46,13 @@ EXCERPT_CHARS = 80
 NOT_READY_GRACE_SECONDS = 180
 
 
-def _named(check: Check, description: str) -> Check:
-    # The description is what `repr` shows in -v output and assertion rewriting.
+def named(check: Check, description: str) -> Check:
+    """``check``, described as ``description``: what ``-v`` output and assertion rewriting show.
+
+    Lab folders' own checks use it too, so every check reads the same way in a report::
+
+        return expect.named(check, f"Deployment {namespace}/{name} ready")
+    """
     check.__doc__ = description
     check.__qualname__ = description
     return check
@@ -74,7 +79,7 @@ def api_reachable() -> Check:
             expected_context=expected or "-",
         )
 
-    return _named(check, "API server reachable")
+    return named(check, "API server reachable")
 
 
 def namespace_exists(name: str) -> Check:
@@ -88,7 +93,7 @@ def namespace_exists(name: str) -> Check:
             return failed("expect.namespace_terminating", namespace=name)
         return passed("expect.namespace_ok", namespace=name)
 
-    return _named(check, f"namespace {name} exists")
+    return named(check, f"namespace {name} exists")
 
 
 def node_counts(control_plane: int, workers: int, *, cluster_name: str | None = None) -> Check:
@@ -115,7 +120,7 @@ def node_counts(control_plane: int, workers: int, *, cluster_name: str | None = 
             return passed("nodes.roles_ok", **params)
         return failed("nodes.roles_wrong", **params)
 
-    return _named(check, f"{control_plane} control-plane and {workers} worker nodes")
+    return named(check, f"{control_plane} control-plane and {workers} worker nodes")
 
 
 def nodes_ready() -> Check:
@@ -148,7 +153,7 @@ def nodes_ready() -> Check:
         params["not_ready"] = ", ".join(not_ready)
         return (failed if stuck else pending)("nodes.not_ready", **params)
 
-    return _named(check, "every node Ready")
+    return named(check, "every node Ready")
 
 
 def _age_seconds(timestamp: str | None) -> float:
@@ -172,7 +177,7 @@ def helm_release_deployed(namespace: str, name: str, install: str) -> Check:
         verdict, _ = release_verdict(lab.cluster, namespace, name, " ".join(install.split()))
         return verdict
 
-    return _named(check, f"Helm release {namespace}/{name} deployed")
+    return named(check, f"Helm release {namespace}/{name} deployed")
 
 
 def workload_ready(
@@ -207,7 +212,7 @@ def workload_ready(
                 return failed("expect.image_wrong", workload=where, want=image, seen=seen)
         return workload_verdict(lab.cluster, kind, namespace, name, release_name=release)
 
-    return _named(check, f"{kind} {namespace}/{name} ready")
+    return named(check, f"{kind} {namespace}/{name} ready")
 
 
 def service_on_nodeport(namespace: str, name: str, node_port: int) -> Check:
@@ -248,7 +253,7 @@ def service_on_nodeport(namespace: str, name: str, node_port: int) -> Check:
         names = ", ".join(sorted(name_of(p) for p in selected if is_ready(p)))
         return passed("expect.service_ok", service=where, port=node_port, ready=ready, names=names)
 
-    return _named(check, f"Service {namespace}/{name} on NodePort {node_port}")
+    return named(check, f"Service {namespace}/{name} on NodePort {node_port}")
 
 
 def http_on_nodeport(
@@ -288,7 +293,7 @@ def http_on_nodeport(
                 return failed("expect.http_schema", url=shown, problem=problem)
         return passed("expect.http_ok", url=shown, status=answer.status)
 
-    return _named(check, f"HTTP {status} on NodePort {node_port}{path}")
+    return named(check, f"HTTP {status} on NodePort {node_port}{path}")
 
 
 def schema_problem(document: Any, schema: Mapping[str, Any]) -> str | None:

@@ -8,16 +8,17 @@ first asks for it.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import pytest
 
-from .session import CHECKPOINT_KEY, NODEPORT_MAP_KEY, SETTINGS_KEY, SPEC_KEY
+from .session import BUILD_KEY, CHECKPOINT_KEY, NODEPORT_MAP_KEY, SETTINGS_KEY, SPEC_KEY
 
 if TYPE_CHECKING:
     from .lab import ClusterAccess, Lab
     from .options import LabSettings
+    from .provision.build import BuiltStep
     from .waiting import Deadline
 
 
@@ -27,8 +28,13 @@ def lab_settings(pytestconfig: pytest.Config) -> LabSettings:
 
     Values come from the command line, then the ``KUBELAB_*`` environment
     variables, then the ini file, then the defaults (see ``pytest --help``).
-    With ``--lab-sim`` they point at the simulated cluster started for the run.
+    With ``--lab-sim`` they point at the simulated cluster started for the run; with
+    ``--lab-provision`` at the kind cluster the run built (created here, when the first
+    checkpoint needs it).
     """
+    build = pytestconfig.stash.get(BUILD_KEY, None)
+    if build is not None:
+        build.cluster()
     return pytestconfig.stash[SETTINGS_KEY]
 
 
@@ -99,6 +105,16 @@ def lab(
         raise pytest.UsageError(
             f"{item.nodeid}: the lab fixture needs @pytest.mark.checkpoint(<id>) on the test"
         )
+    build = request.config.stash.get(BUILD_KEY, None)
+    if build is not None:
+        # A lab folder without build fixtures still gets its checkpoint's steps built.
+        build.up_to(item.stash[SPEC_KEY].name, item.stash[CHECKPOINT_KEY].step)
+        build.graded_any = True
+        if build.take_changed() and lab_access.reader is not None:
+            from .kube.reader import SNAPSHOT
+
+            lab_access.reader.refresh()  # read what the build just installed
+            lab_access.reader.prefetch(SNAPSHOT)
     return Lab(
         spec=item.stash[SPEC_KEY],
         checkpoint=item.stash[CHECKPOINT_KEY],
@@ -112,6 +128,36 @@ def lab(
         deadline=lab_deadline,
         node=item,
     )
+
+
+@pytest.fixture
+def lab_step(request: pytest.FixtureRequest) -> Callable[[int], BuiltStep]:
+    """Build fixtures are made of this: ``lab_step(n)`` is step ``n`` of the current test's lab.
+
+    With ``--lab-provision`` it builds steps 1..n of the lab's ``provision.yaml`` (the
+    reference solution) the first time a test of this session asks, and returns at once
+    after that; in grade mode it runs nothing and only names the step. A lab folder's
+    ``conftest.py`` gives each step a name its tests request::
+
+        @pytest.fixture
+        def web_app(lab_step):
+            \"\"\"Step 2: Deployment web in shop behind NodePort 30090.\"\"\"
+            return lab_step(2)
+    """
+    from .provision.build import BuiltStep
+
+    item = request.node
+    if SPEC_KEY not in item.stash:
+        raise pytest.UsageError(f"{item.nodeid}: lab_step is for the tests of a lab folder")
+    lab_name = item.stash[SPEC_KEY].name
+    build = request.config.stash.get(BUILD_KEY, None)
+
+    def step(number: int) -> BuiltStep:
+        if build is None:
+            return BuiltStep(lab_name, number, "", built=False)
+        return build.up_to(lab_name, number)
+
+    return step
 
 
 def _nodeport_map(config: pytest.Config) -> dict[int, int]:

@@ -21,7 +21,7 @@ import pytest
 
 # _plain_loading comes first: the modules imported after it skip assertion rewriting.
 from . import _plain_loading, markers  # noqa: F401
-from .fixtures import lab, lab_access, lab_deadline, lab_settings  # noqa: F401
+from .fixtures import lab, lab_access, lab_deadline, lab_settings, lab_step  # noqa: F401
 from .labdetect import is_lab_run, spec_for, spec_paths_in_args
 from .options import add_options, read_settings
 from .provision.options import add_provision_options, provision_requested
@@ -48,6 +48,10 @@ def pytest_configure(config: pytest.Config) -> None:
     open_scope(config)  # this run's redactor, lab messages and spec cache
     markers.register(config)
     config.stash[SETTINGS_KEY] = read_settings(config)
+    if provision_requested(config):
+        from .provision.hook import refuse_parallel
+
+        refuse_parallel(config)
     if _wants_lab_machinery(config):
         from . import labrun
 
@@ -143,9 +147,9 @@ def pytest_collection_modifyitems(
 def pytest_collection_finish(session: pytest.Session) -> None:
     # --lab-provision builds the selected steps once the selection (-m/-k) is final.
     if provision_requested(session.config):
-        from .provision.hook import provision_session
+        from .provision.hook import prepare_build
 
-        provision_session(session)
+        prepare_build(session)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> None:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .grading import GradeBook
     from .html_report import HtmlReport
     from .options import LabSettings
+    from .provision.build import LabBuild
     from .provision.kindcluster import ClusterHandle
     from .sessionscope import Scope
     from .simulation import SimulationHandle
@@ -35,5 +36,7 @@ HTML_REPORT_KEY: pytest.StashKey[HtmlReport] = pytest.StashKey()
 MARKERS_KEY: pytest.StashKey[set[str]] = pytest.StashKey()
 # The kind cluster --lab-provision built or reused.
 PROVISIONED_KEY: pytest.StashKey[ClusterHandle] = pytest.StashKey()
+# The --lab-provision build, prepared at collection finish and carried out on demand.
+BUILD_KEY: pytest.StashKey[LabBuild] = pytest.StashKey()
 # This run's per-run state (redactor, lab messages, spec cache): see sessionscope.
 SCOPE_KEY: pytest.StashKey[Scope] = pytest.StashKey()

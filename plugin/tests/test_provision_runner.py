@@ -365,7 +365,7 @@ def test_lab_provision_failure_stops_before_grading(
     result = _lab_run(pytester, fake, "-m", "kubecost and step3")
     text = result.stdout.str() + result.stderr.str()
     assert result.ret == pytest.ExitCode.INTERRUPTED
-    assert "--lab-provision failed, nothing was graded" in text
+    assert "--lab-provision failed at step 3 (Kubecost), nothing was graded" in text
     assert "upgrade --install kubecost cost-analyzer" in text
     assert "INSTALLATION FAILED: chart cost-analyzer 2.8.7 not found" in text
     assert " passed" not in text
@@ -423,10 +423,89 @@ def test_the_example_lab_builds_with_kind_and_kubectl_only(
     result = _lab_run(pytester, fake, lab="webapp_lab")
     text = result.stdout.str()
     assert "kubelab provision: building webapp steps 1-3" in text
+    assert "helm was not found" not in text + result.stderr.str()
     verbs = fake.verbs()
     assert "kind create cluster" in verbs
-    assert "kubectl apply" in verbs
     create = next(call for call in fake.calls() if call[:3] == ["kind", "create", "cluster"])
     assert "--name=webapp-lab" in create and any(a.endswith("kind-config.yaml") for a in create)
-    applied = next(call for call in fake.calls() if call[0] == "kubectl" and "apply" in call)
-    assert any(a.endswith("manifests/web.yaml") for a in applied)
+    # The fakes' API server does not answer, so web.1.cluster fails and the checkpoints of
+    # steps 2-3 are not graded: their steps are not built either (built only when needed).
+    assert "kubectl apply" not in verbs
+    result.assert_outcomes(failed=1, skipped=4)
+
+
+def _build(fake: FakeKube, lines: list[str], *plans: LabPlan) -> Any:
+    from pytest_kubelab.provision.build import LabBuild
+
+    return LabBuild({p.recipe.lab: p for p in plans}, _runner(fake, lines), lines.append)
+
+
+def test_steps_are_built_when_first_needed_and_once(fake: FakeKube) -> None:
+    (fake.bin / "helm").unlink()
+    tools = fake.tools()
+    build = _build(fake, [], _plan(REPO / "examples" / "webapp_lab", "webapp", 3))
+    build.runner.tools = Tools(kind=tools.kind, helm_path=None, kubectl=tools.kubectl)
+    assert fake.calls() == []  # preparing builds nothing
+    step1 = build.up_to("webapp", 1)
+    assert step1.built and "kind create cluster" in fake.verbs()
+    assert "kubectl apply" not in fake.verbs()
+    assert build.take_changed() and not build.take_changed()
+    step3 = build.up_to("webapp", 3)
+    applied = [c for c in fake.calls() if c[0] == "kubectl" and "apply" in c]
+    assert len(applied) == 1 and applied[0][-1].endswith("manifests/web.yaml")
+    assert step3.number == 3 and build.take_changed()
+    fake.clear_log()
+    build.up_to("webapp", 2)
+    build.up_to("webapp", 3)
+    assert fake.calls() == [] and not build.take_changed()  # shared for the session
+    # A lab the selection did not plan is never built, and says so.
+    assert build.up_to("kubecost", 3).built is False and fake.calls() == []
+
+
+def test_a_failed_step_after_grading_says_what_was_graded(fake: FakeKube) -> None:
+    fake.set_state(fail={"helm upgrade": "Error: INSTALLATION FAILED: timed out"})
+    lines: list[str] = []
+    build = _build(fake, lines, _plan(COST, "kubecost", 3))
+    build.up_to("kubecost", 1)
+    build.graded_any = True  # a step-1 checkpoint ran
+    with pytest.raises(pytest.exit.Exception) as stopped:
+        build.up_to("kubecost", 3)
+    message = str(stopped.value)
+    assert message.startswith(
+        "--lab-provision failed at step 3 (Kubecost); the checkpoints before it were graded"
+    )
+    assert "INSTALLATION FAILED: timed out" in message
+    assert build.built["kubecost"] == 2  # metrics-server (step 2) was built before
+    # Every later request stops at once with the same message, building nothing.
+    fake.clear_log()
+    with pytest.raises(pytest.exit.Exception):
+        build.up_to("kubecost", 4)
+    assert fake.calls() == []
+
+
+def test_lab_provision_refuses_xdist(
+    pytester: pytest.Pytester, lab_copy: Path, fake: FakeKube
+) -> None:
+    result = _lab_run(pytester, fake, "-n", "2")
+    assert "--lab-provision cannot be used with -n 2" in result.stderr.str()
+    assert fake.calls() == []
+
+
+def test_build_fixtures_name_their_steps(
+    pytester: pytest.Pytester, lab_copy: Path, fake: FakeKube
+) -> None:
+    # Grade mode: the lab folders' build fixtures run nothing (the fakes see no call).
+    result = pytester.runpytest_subprocess(
+        str(pytester.path / "tests" / "lab1_kubecost"),
+        "--kubeconfig",
+        str(fake.kubeconfig),
+        "--lab-wait",
+        "0",
+        "-p",
+        "no:cacheprovider",
+        "--setup-plan",
+    )
+    text = result.stdout.str()
+    for fixture in ("kubecost_install", "metrics_server", "sample_apps", "hpas"):
+        assert f"SETUP    F {fixture}" in text, text
+    assert fake.calls() == []

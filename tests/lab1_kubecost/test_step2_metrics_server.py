@@ -4,6 +4,9 @@ import pytest
 
 from .checks import metrics_server
 
+# --lab-provision builds this step first (conftest.py); grading only reads.
+pytestmark = pytest.mark.usefixtures("metrics_server")
+
 
 @pytest.mark.checkpoint("cost.2.metrics-server")
 def test_metrics_server(lab):

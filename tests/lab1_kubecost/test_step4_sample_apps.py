@@ -9,6 +9,9 @@ import pytest
 
 from .checks import sample_apps
 
+# --lab-provision builds this step first (conftest.py); grading only reads.
+pytestmark = pytest.mark.usefixtures("sample_apps")
+
 
 @pytest.mark.checkpoint("cost.4.namespaces")
 def test_namespaces(lab):

@@ -4,6 +4,9 @@ import pytest
 
 from .checks import hpa
 
+# --lab-provision builds this step first (conftest.py); grading only reads.
+pytestmark = pytest.mark.usefixtures("hpas")
+
 
 @pytest.mark.checkpoint("cost.5.hpa-production")
 def test_hpa_production(lab):

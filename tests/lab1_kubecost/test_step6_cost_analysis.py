@@ -4,6 +4,9 @@ import pytest
 
 from .checks import costs, metrics_server
 
+# --lab-provision builds this step first (conftest.py); grading only reads.
+pytestmark = pytest.mark.usefixtures("cost_analysis")
+
 
 @pytest.mark.checkpoint("cost.6.allocation-api")
 def test_allocation_api(lab):

@@ -1,20 +1,21 @@
-"""The session side of ``--lab-provision``: build, then let the normal grading run.
+"""The session side of ``--lab-provision``: prepare the build, then let the checkpoints ask.
 
-Called once the selection is final (``pytest_collection_finish``), so ``-m`` and
-``-k`` decide which steps are built. A failure stops the run before any checkpoint
-runs, with the command and its stderr, since grading a half-built lab says nothing.
+Called once the selection is final (``pytest_collection_finish``), so ``-m`` and ``-k``
+decide which steps are planned. Preparing checks everything that can be checked without
+building (the recipes, one cluster for all selected labs, the tools the planned steps use,
+the context) and fails before anything is built; the steps themselves are built when a
+checkpoint first needs them (:mod:`pytest_kubelab.provision.build`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 import pytest
 
-from ..session import PROVISIONED_KEY, SETTINGS_KEY
+from ..session import BUILD_KEY, PROVISIONED_KEY, SETTINGS_KEY
+from .build import EXIT_PROVISION_FAILED, LabBuild, kubeconfig_for, reporter
 from .helm import HelmRelease
 from .kindcluster import ClusterHandle
 from .options import helm_bin, provision_requested
@@ -23,19 +24,7 @@ from .recipe import RecipeError
 from .runner import Report, Runner
 from .tools import ProvisionError, Tools, find_tool
 
-EXIT_PROVISION_FAILED = pytest.ExitCode.INTERRUPTED
-
-
-def _reporter(config: pytest.Config) -> Report:
-    terminal = config.pluginmanager.get_plugin("terminalreporter")
-
-    def report(line: str) -> None:
-        if terminal is not None:
-            terminal.write_line(f"kubelab provision: {line}")
-        else:
-            print(f"kubelab provision: {line}", file=sys.stderr)
-
-    return report
+__all__ = ["EXIT_PROVISION_FAILED", "prepare_build", "refuse_parallel", "tools_for"]
 
 
 def tools_for(config: pytest.Config, plans: Sequence[LabPlan] = ()) -> Tools:
@@ -54,8 +43,18 @@ def tools_for(config: pytest.Config, plans: Sequence[LabPlan] = ()) -> Tools:
     )
 
 
-def provision_session(session: pytest.Session) -> None:
-    """Build the selected lab steps when ``--lab-provision`` is given; else do nothing."""
+def refuse_parallel(config: pytest.Config) -> None:
+    """One cluster is built step by step: xdist workers would each try to build it."""
+    workers = config.getoption("numprocesses", default=None)
+    if provision_requested(config) and workers not in (None, 0, "0"):
+        raise pytest.UsageError(
+            f"--lab-provision cannot be used with -n {workers}: it builds one cluster step by "
+            "step. Build first (pytest --lab-provision --keep-cluster), then grade with -n."
+        )
+
+
+def prepare_build(session: pytest.Session) -> None:
+    """Plan the selected lab steps when ``--lab-provision`` is given; else do nothing."""
     config = session.config
     if not provision_requested(config):
         return
@@ -66,36 +65,40 @@ def provision_session(session: pytest.Session) -> None:
         raise pytest.UsageError(
             "--lab-provision builds a real cluster; it cannot be used with --lab-sim"
         )
-    report = _reporter(config)
-    runner: Runner | None = None
+    report = reporter(config)
     try:
         plans = plan_for(session.items)
         if not plans:
             report("no lab checkpoint selected, nothing to build")
             return
-        report("building " + ", ".join(p.describe() for p in plans))
-        kubeconfig = settings.kubeconfig or Path("~/.kube/config").expanduser()
+        clusters = {p.recipe.cluster.name for p in plans}
+        if len(clusters) != 1:
+            raise ProvisionError(f"the selected labs want different clusters: {sorted(clusters)}")
         runner = Runner(
             tools_for(config, plans),
-            kubeconfig,
+            kubeconfig_for(settings.kubeconfig),
             report,
             image=config.getoption("kind_image", default=None),
         )
-        handle = runner.run(plans)
     except (ProvisionError, RecipeError) as exc:
-        if runner is not None and runner.handle is not None:
-            _cleanup_later(config, runner.handle, report)
         pytest.exit(f"--lab-provision failed, nothing was graded:\n{exc}", EXIT_PROVISION_FAILED)
-    if handle is None:
-        return
-    if settings.context and settings.context != handle.target.context:
+    context = f"kind-{clusters.pop()}"  # kind names every cluster's context so
+    if settings.context and settings.context != context:
         raise pytest.UsageError(
             f"--kube-context {settings.context} differs from the provisioned cluster's "
-            f"context {handle.target.context}"
+            f"context {context}"
         )
+    build = LabBuild({p.recipe.lab: p for p in plans}, runner, report)
+    build.on_cluster.append(lambda handle: _cluster_ready(config, handle, report))
+    config.stash[BUILD_KEY] = build
+
+
+def _cluster_ready(config: pytest.Config, handle: ClusterHandle, report: Report) -> None:
+    """From now on the grader reads the cluster the build made (or reused)."""
     config.stash[PROVISIONED_KEY] = handle
+    target = handle.target
     config.stash[SETTINGS_KEY] = dataclasses.replace(
-        settings, kubeconfig=handle.target.kubeconfig, context=handle.target.context
+        config.stash[SETTINGS_KEY], kubeconfig=target.kubeconfig, context=target.context
     )
     _cleanup_later(config, handle, report)
 

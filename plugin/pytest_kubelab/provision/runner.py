@@ -35,13 +35,14 @@ class Runner:
         names = {p.recipe.cluster.name for p in plans}
         if len(names) != 1:
             raise ProvisionError(f"the selected labs want different clusters: {sorted(names)}")
-        handle = self.handle = self._cluster(plans[0].recipe)
+        handle = self.cluster(plans[0].recipe)
         for plan in plans:
             for step in plan.recipe.steps_up_to(plan.last_step):
-                self._step(plan.recipe, step, handle.target)
+                self.step(plan.recipe, step, handle.target)
         return handle
 
-    def _cluster(self, recipe: Recipe) -> ClusterHandle:
+    def cluster(self, recipe: Recipe) -> ClusterHandle:
+        """Step 1 of every lab: create (or reuse) the kind cluster and wait for its nodes."""
         spec = recipe.cluster
         started = time.monotonic()
         handle = ensure_cluster(self.tools, spec.name, spec.config, self.kubeconfig, self.image)
@@ -57,7 +58,8 @@ class Runner:
         )
         return handle
 
-    def _step(self, recipe: Recipe, step: Step, target: KubeTarget) -> None:
+    def step(self, recipe: Recipe, step: Step, target: KubeTarget) -> None:
+        """Carry out one step's actions, in order, with a progress line for each."""
         prefix = f"[{recipe.lab}] step {step.number}"
         if not step.actions:
             self.report(f"{prefix}: {step.title or 'nothing to install'}")

@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_kubelab.catalog import render
 from pytest_kubelab.checks.http_answers import body_excerpt, missing_service
-from pytest_kubelab.expect import Check
+from pytest_kubelab.expect import Check, named
 from pytest_kubelab.kube.quantity import format_cpu, format_memory, parse_quantity
 from pytest_kubelab.kube.transport import KubeApiError
 from pytest_kubelab.readers import kubecost as allocation
 from pytest_kubelab.verdict import Verdict, failed, passed, pending, with_details
 
-from . import named
 from .metrics_server import Usage, deployment_pods_usage
 
 if TYPE_CHECKING:

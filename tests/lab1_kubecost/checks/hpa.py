@@ -14,11 +14,10 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pytest_kubelab.catalog import Phrase, joined, phrase
-from pytest_kubelab.expect import Check
+from pytest_kubelab.expect import Check, named
 from pytest_kubelab.kube.reader import Obj
 from pytest_kubelab.verdict import Verdict, failed, first_problem, passed, pending
 
-from . import named
 from .metrics_server import api_available
 
 if TYPE_CHECKING:

@@ -16,13 +16,11 @@ import yaml
 from pytest_kubelab.catalog import Phrase, phrase
 from pytest_kubelab.checks.http_answers import body_excerpt, missing_service
 from pytest_kubelab.checks.workloads import pods_of, release_verdict, workload_verdict
-from pytest_kubelab.expect import Check
+from pytest_kubelab.expect import Check, named
 from pytest_kubelab.kube import podstatus
 from pytest_kubelab.kube.reader import labels_of
 from pytest_kubelab.kube.transport import Answer
 from pytest_kubelab.verdict import Verdict, failed, first_problem, passed, pending
-
-from . import named
 
 if TYPE_CHECKING:
     from pytest_kubelab.lab import Lab

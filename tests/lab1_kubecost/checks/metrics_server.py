@@ -14,13 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_kubelab.checks.nodehealth import down_nodes, is_terminating
 from pytest_kubelab.checks.workloads import workload_verdict
-from pytest_kubelab.expect import Check
+from pytest_kubelab.expect import Check, named
 from pytest_kubelab.kube.quantity import format_cpu, format_memory, parse_quantity
 from pytest_kubelab.kube.reader import Obj, name_of
 from pytest_kubelab.kube.transport import Forbidden, KubeApiError
 from pytest_kubelab.verdict import Verdict, failed, passed, pending, with_details
-
-from . import named
 
 if TYPE_CHECKING:
     from pytest_kubelab.lab import Lab

@@ -14,12 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from pytest_kubelab.catalog import Phrase, joined, phrase
 from pytest_kubelab.checks.workloads import workload_verdict
-from pytest_kubelab.expect import Check
+from pytest_kubelab.expect import Check, named
 from pytest_kubelab.kube.quantity import parse_quantity
 from pytest_kubelab.kube.reader import Obj, labels_of, name_of
 from pytest_kubelab.verdict import Verdict, failed, first_problem, passed
-
-from . import named
 
 if TYPE_CHECKING:
     from pytest_kubelab.lab import Lab

@@ -20,11 +20,9 @@ from pytest_kubelab.checks.workloads import (
     pods_of,
     workload_verdict,
 )
-from pytest_kubelab.expect import Check, normal_image
+from pytest_kubelab.expect import Check, named, normal_image
 from pytest_kubelab.kube.quantity import same_quantity
 from pytest_kubelab.verdict import Subject, Verdict, about, failed, passed
-
-from . import named
 
 if TYPE_CHECKING:
     from pytest_kubelab.lab import Lab

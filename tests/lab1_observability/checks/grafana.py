@@ -17,13 +17,11 @@ from typing import TYPE_CHECKING
 from pytest_kubelab import probes
 from pytest_kubelab.checks.http_answers import no_answer_reason
 from pytest_kubelab.checks.workloads import workload_verdict
-from pytest_kubelab.expect import Check
+from pytest_kubelab.expect import Check, named
 from pytest_kubelab.kube.transport import Answer
 from pytest_kubelab.readers import MalformedAnswer
 from pytest_kubelab.readers import grafana as answers
 from pytest_kubelab.verdict import Verdict, failed, passed, pending
-
-from . import named
 
 if TYPE_CHECKING:
     from pytest_kubelab.lab import Lab

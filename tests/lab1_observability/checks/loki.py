@@ -17,7 +17,7 @@ from pytest_kubelab.catalog import phrase, render
 from pytest_kubelab.checks.http_answers import body_excerpt, missing_service
 from pytest_kubelab.checks.nodespread import every_node_verdict
 from pytest_kubelab.checks.workloads import pods_of, workload_verdict
-from pytest_kubelab.expect import Check
+from pytest_kubelab.expect import Check, named
 from pytest_kubelab.kube.podstatus import is_ready
 from pytest_kubelab.kube.reader import ClusterReader, Obj, labels_of, name_of
 from pytest_kubelab.readers import MalformedAnswer
@@ -25,7 +25,6 @@ from pytest_kubelab.readers import loki as loki_answers
 from pytest_kubelab.verdict import Verdict, failed, passed, pending
 
 from . import grafana as grafana_access
-from . import named
 
 if TYPE_CHECKING:
     from pytest_kubelab.lab import Lab

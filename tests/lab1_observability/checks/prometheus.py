@@ -10,12 +10,10 @@ from pytest_kubelab.checks.http_answers import missing_service
 from pytest_kubelab.checks.nodehealth import down_nodes, instance_host
 from pytest_kubelab.checks.nodespread import every_node_verdict
 from pytest_kubelab.checks.workloads import workload_verdict
-from pytest_kubelab.expect import Check
+from pytest_kubelab.expect import Check, named
 from pytest_kubelab.readers import MalformedAnswer
 from pytest_kubelab.readers import prometheus as prometheus_answers
 from pytest_kubelab.verdict import Verdict, failed, first_problem, passed, pending
-
-from . import named
 
 if TYPE_CHECKING:
     from pytest_kubelab.lab import Lab
