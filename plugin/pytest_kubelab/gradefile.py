@@ -85,6 +85,7 @@ class GradeFile:
                     "lab": checkpoint.lab,
                     "step": checkpoint.step,
                     "title": checkpoint.title_in(lang),
+                    "description": "",  # known once its test runs
                     "outcome": "skipped",
                     "points": checkpoint.points,
                     "earned": 0,

@@ -57,6 +57,7 @@ class Outcome:
     verdict: str | None = None  # catalog key of the check's last verdict, if it had one
     timed_out: bool = False  # the check was still waiting for something when time ran out
     duration: float = 0.0  # seconds of the test phase that decided it
+    description: str = ""  # the first paragraph of the checkpoint test's docstring
 
 
 @dataclass
@@ -71,6 +72,7 @@ class Result:
     cause: str | None = None  # the failed checkpoint that probably explains this failure
     summary: str = ""  # one line of what failed, quoted by the failures it explains
     diagnostics: tuple[DiagnosticSection, ...] = ()  # what the cluster showed (failures)
+    description: str = ""  # what the checkpoint asserts: its test's docstring
 
     @property
     def earned(self) -> int:
@@ -109,6 +111,7 @@ class GradeBook:
             outcome.cause or outcome.blocked_by,
             outcome.summary,
             outcome.diagnostics,
+            outcome.description,
         )
         self.outcomes[outcome.nodeid] = outcome
         self.add_lab(checkpoint.lab, outcome.lab_yaml)
@@ -232,6 +235,7 @@ class GradeBook:
                     "lab": r.checkpoint.lab,
                     "step": r.checkpoint.step,
                     "title": r.checkpoint.title_in(self.lang),
+                    "description": r.description,
                     "outcome": r.outcome,
                     "points": r.checkpoint.points,
                     "earned": r.earned,

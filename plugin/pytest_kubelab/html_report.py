@@ -63,7 +63,8 @@ class Row:
     hint: str
     diagnostics: tuple[DiagnosticSection, ...]
     details: tuple[str, ...] = ()
-    order: str = "~"  # lab order as text (see lab_order); "~" sorts after every key
+    order: str = "~"
+    description: str = ""  # lab order as text (see lab_order); "~" sorts after every key
 
 
 def _text(value: str) -> str:
@@ -120,6 +121,7 @@ class HtmlReport:
             diagnostics=result.diagnostics,
             details=result.details,
             order=lab_order(spec, checkpoint) if spec is not None else "~",
+            description=result.description,
         )
 
     def add_extras(self, report: pytest.TestReport, result: Result) -> None:
@@ -203,11 +205,17 @@ class HtmlReport:
             result_cell,
             f'<td class="col-checkpoint">{order}{html.escape(row.checkpoint_id)}</td>',
             f'<td class="col-step">{row.step}</td>',
-            f'<td class="col-title">{_text(row.title)}</td>',
+            f'<td class="col-title">{_text(row.title)}{self._description(row)}</td>',
             f'<td class="col-points">{row.earned}/{row.points}</td>',
             f'<td class="col-note">{note}</td>',
             duration_cell,
         ]
+
+    def _description(self, row: Row) -> str:
+        # What the checkpoint asserts (its test's docstring), under its title.
+        if not row.description:
+            return ""
+        return f'<div class="kl-description">{_text(row.description)}</div>'
 
     def pytest_html_results_table_html(self, report: Any, data: list[str]) -> None:
         row = self.row_of(report.nodeid)

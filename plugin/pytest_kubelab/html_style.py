@@ -55,6 +55,7 @@ td.col-result:hover::after, td.col-result.collapsed:hover::after { content: ""; 
 td.col-duration { white-space: nowrap; text-align: right; }
 td.col-checkpoint, td.col-step, td.col-points { white-space: nowrap; }
 .kl-detail { font-size: 14px; color: #222; padding: 4px 8px; }
+.kl-description { color: #555; font-size: 13px; margin-top: 2px; }
 .logexpander { display: none; }
 .logwrapper { max-height: none; overflow-y: visible; background: transparent; }
 .logwrapper:not(:has(.log)) { display: none; }

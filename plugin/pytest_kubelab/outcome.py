@@ -10,6 +10,7 @@ took. Every text is masked by :mod:`pytest_kubelab.redact` before it leaves.
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import pytest
@@ -23,6 +24,18 @@ from .lab import Lab
 from .redact import redact
 from .session import CHECKPOINT_KEY, SPEC_KEY
 from .verdict import CheckpointFailed, State, Verdict
+
+
+def description_of(item: pytest.Item) -> str:
+    """The first paragraph of the checkpoint test's docstring, on one line ("" without one).
+
+    The same text the generated checkpoint pages (``python -m pytest_kubelab.specdoc``) show.
+    """
+    doc = inspect.getdoc(getattr(item, "obj", None)) if isinstance(item, pytest.Function) else None
+    if not doc:
+        return ""
+    # ``literal`` (reST, for pytest --fixtures and the docs) reads as `literal` to students.
+    return " ".join(doc.split("\n\n", 1)[0].split()).replace("``", "`")
 
 
 def outcome_of(
@@ -40,6 +53,7 @@ def outcome_of(
         "verdict": verdict.key if verdict else None,
         "timed_out": _timed_out(verdict),
         "duration": report.duration,
+        "description": description_of(item),
     }
     if report.when == "call" and report.passed:
         message = redact(verdict.render(lang)) if verdict else ""

@@ -7,7 +7,19 @@ from typing import Any
 
 LabRun = Any  # conftest.LabRun (conftest modules are not importable under importlib mode)
 
-KEYS = {"id", "lab", "step", "title", "outcome", "points", "earned", "message", "hint", "cause"}
+KEYS = {
+    "id",
+    "lab",
+    "step",
+    "title",
+    "description",
+    "outcome",
+    "points",
+    "earned",
+    "message",
+    "hint",
+    "cause",
+}
 META = {
     "student",
     "labs",
@@ -36,6 +48,21 @@ def test_grade_json_shape(run_lab: Callable[..., LabRun]) -> None:
     assert grade["score"] == sum(c["earned"] for c in grade["checkpoints"])
     assert grade["max_score"] == sum(c["points"] for c in grade["checkpoints"])
     assert grade["score"] < grade["max_score"]
+    # The description is the first paragraph of the checkpoint test's docstring.
+    nodes = next(c for c in grade["checkpoints"] if c["id"] == "obs.1.nodes")
+    assert nodes["description"] == _first_paragraph("test_step1_cluster.py", "test_nodes")
+
+
+def _first_paragraph(module: str, test: str) -> str:
+    import ast
+
+    from .conftest import REPO
+
+    tree = ast.parse((REPO / "tests" / "lab1_observability" / module).read_text())
+    function = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == test)
+    doc = ast.get_docstring(function) or ""
+    assert doc, f"{module}::{test} has no docstring"
+    return " ".join(doc.split("\n\n", 1)[0].split()).replace("``", "`")
 
 
 def test_junit_properties_carry_the_checkpoint(

@@ -7,6 +7,7 @@ properties per checkpoint, and never the simulator's kubeconfig token.
 
 from __future__ import annotations
 
+import html
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -161,6 +162,13 @@ def test_all_passed_report_congratulates(run_lab: Callable[..., Any], lab_copy: 
     page = (lab_copy / "report.html").read_text(encoding="utf-8")
     assert render("report.all_passed", "ko") in page
     assert 'class="kl-card' not in page
+    # Each checkpoint's row shows what it asserts: its test's docstring, under its title.
+    # pytest-html keeps the rows as escaped JSON inside the page.
+    rows = html.unescape(page).replace('\\"', '"')
+    assert rows.count('<div class="kl-description">') == len(run.outcomes())
+    assert "Step 2: kube-prometheus-stack" not in rows  # the module docstring is not one
+    assert '<div class="kl-description">kube-prometheus-stack installed: Helm release' in rows
+    assert "``" not in rows  # reST literals read as `code`
 
 
 def test_promtail_crash_loop_gets_the_previous_log(
