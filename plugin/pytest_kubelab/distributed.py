@@ -84,6 +84,7 @@ def outcome_payload(outcome: Outcome) -> dict[str, Any]:
         "verdict": outcome.verdict,
         "timed_out": outcome.timed_out,
         "duration": outcome.duration,
+        "description": outcome.description,
     }
 
 
@@ -104,6 +105,7 @@ def outcome_from_payload(data: dict[str, Any]) -> Outcome:
         verdict=data.get("verdict"),
         timed_out=bool(data.get("timed_out")),
         duration=float(data.get("duration") or 0.0),
+        description=str(data.get("description") or ""),
     )
 
 

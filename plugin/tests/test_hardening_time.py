@@ -268,13 +268,15 @@ def test_failing_exec_plugin_output_never_reaches_the_message(
 
 @pytest.mark.parametrize(
     ("scenario", "deadline"),
-    [("fault-nodeport-trickle", 20), ("fault-api-trickle", 15), ("fault-api-429-forever", 10)],
+    [("fault-nodeport-trickle", 10), ("fault-api-trickle", 8), ("fault-api-429-forever", 10)],
 )
 def test_faulty_runs_end_within_the_deadline_with_a_grade(
     run_lab: Callable[..., LabRun], scenario: str, deadline: int
 ) -> None:
+    # Shorter than the scenario's own cap (a CI job's 20 s or 15 s): the same ending on
+    # time, proven in less wall time; the scenario's cap still applies when it is lower.
     started = time.monotonic()
-    run = run_lab(scenario, "--lab-lang", "en")
+    run = run_lab(scenario, "--lab-lang", "en", "--lab-deadline", str(deadline))
     elapsed = time.monotonic() - started
     assert run.grade, run.text
     assert run.grade["meta"]["duration_s"] < deadline + MARGIN, run.grade["meta"]

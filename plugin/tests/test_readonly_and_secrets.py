@@ -36,8 +36,12 @@ def test_grading_is_read_only_and_leaks_no_secret(
     log_path = tmp_path / "requests.json"
     html, junit = tmp_path / "report.html", tmp_path / "junit.xml"
     monkeypatch.setenv(REQUEST_LOG_ENV, str(log_path))
+    # A scenario that models a short CI deadline spends all of it by design; how the run
+    # ends on time is test_hardening_time's subject, reads and leaks are this one's.
+    short = ["--lab-deadline", "6"] if load_scenario(scenario).faults.get("deadline_cap") else []
     run = run_lab(
         scenario,
+        *short,
         "--lab-wait",
         "1",
         "-v",
