@@ -52,7 +52,7 @@ class LabBuild:
     plans: dict[str, LabPlan]
     runner: Runner
     report: Report
-    on_cluster: list[Callable[[ClusterHandle], None]] = field(default_factory=list)
+    on_cluster: Callable[[ClusterHandle], None] = lambda handle: None  # once it exists
     built: dict[str, int] = field(default_factory=dict)  # lab → highest step built
     graded_any: bool = False  # set once a checkpoint has run: a later failure says so
     changed: bool = False  # something was built since the grader last refreshed its reads
@@ -72,9 +72,9 @@ class LabBuild:
         finally:
             # Also when its nodes never became Ready: a cluster this run created is cleaned up.
             if self.runner.handle is not None:
-                for callback in self.on_cluster:
-                    callback(self.runner.handle)
-        self.changed = True
+                self.on_cluster(self.runner.handle)
+        # Not `changed`: the cluster is made before the grader opens it (lab_settings), so
+        # there is nothing stale to re-read; only later steps mark the reads stale.
         return handle
 
     def up_to(self, lab: str, number: int) -> BuiltStep:

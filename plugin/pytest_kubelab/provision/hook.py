@@ -88,9 +88,12 @@ def prepare_build(session: pytest.Session) -> None:
             f"--kube-context {settings.context} differs from the provisioned cluster's "
             f"context {context}"
         )
-    build = LabBuild({p.recipe.lab: p for p in plans}, runner, report)
-    build.on_cluster.append(lambda handle: _cluster_ready(config, handle, report))
-    config.stash[BUILD_KEY] = build
+    config.stash[BUILD_KEY] = LabBuild(
+        {p.recipe.lab: p for p in plans},
+        runner,
+        report,
+        on_cluster=lambda handle: _cluster_ready(config, handle, report),
+    )
 
 
 def _cluster_ready(config: pytest.Config, handle: ClusterHandle, report: Report) -> None:
