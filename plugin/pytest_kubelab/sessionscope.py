@@ -1,4 +1,4 @@
-"""State that lives as long as one pytest run: the redactor, the lab messages, the spec cache.
+"""State that lives as long as one pytest run: the redactor, lab messages, specs, scenario folders.
 
 Such state used to be process-wide. A pytest run started inside another one in the
 same process (``pytester.runpytest()``, the self-tests' way to run a lab cheaply)

@@ -120,13 +120,13 @@ def load_every_lab_message() -> None:
         add_lab_messages(folder)
 
 
-# At import already: some self-tests are parametrized over the scenarios at collection.
-use_built_in_scenarios()
+def pytest_configure(config: pytest.Config) -> None:
+    """This run (and each xdist worker) finds the built-in labs' scenarios, from collection on:
+    some self-tests are parametrized over them. The list is per run, so a lab run started
+    in-process by a test keeps its own and leaves this one as it was."""
+    from pytest_kubelab.sessionscope import open_scope
 
-
-@pytest.fixture(autouse=True)
-def _built_in_scenarios() -> None:
-    """Every test starts with the built-in labs' scenarios (an in-process run may change them)."""
+    open_scope(config)  # conftest hooks run before the plugin's, which would open it later
     use_built_in_scenarios()
 
 

@@ -1,4 +1,5 @@
-"""Per-run state: two pytest runs in one process share no redactor, lab messages or specs.
+"""Per-run state: two pytest runs in one process share no redactor, lab messages, specs or
+scenario folders.
 
 The self-tests start many lab runs inside their own process (``pytester.runpytest()``);
 each must see exactly what a run in a fresh process would: no Secret value, message key
@@ -18,6 +19,7 @@ import pytest
 from pytest_kubelab import sessionscope
 from pytest_kubelab.catalog import add_lab_messages, messages, render
 from pytest_kubelab.redact import MASK, REDACTOR, redact
+from pytest_kubelab.sim.scenario import available_scenarios, use_lab_folders
 from pytest_kubelab.spec import load_spec
 
 from .conftest import REPO
@@ -149,6 +151,29 @@ def test_a_run_does_not_inherit_the_outer_runs_state(
     assert render("scoped.greeting", "en") == "Hello outer"
     assert redact("x outer-run-secret-0815") == f"x {MASK}"
     assert load_spec(outer_lab / "lab.yaml").max_score == 3
+
+
+def test_scenario_folders_are_per_run(
+    pytester: pytest.Pytester, tmp_path: Path, outer_run: None
+) -> None:
+    # This (outer) run grades a lab with a scenario of its own.
+    outer_lab = _write_lab(tmp_path, points=1, version="outer")
+    shutil.copy(outer_lab / "scenarios" / "fresh.yaml", outer_lab / "scenarios" / "outer.yaml")
+    use_lab_folders([outer_lab])
+    assert available_scenarios() == ["fresh", "outer"]
+
+    # The inner run finds only its own lab's scenarios: the outer one is unknown there.
+    _write_lab(pytester.path, points=1, version="inner")
+    inner = pytester.path / "scoped" / "scenarios"
+    shutil.copy(inner / "fresh.yaml", inner / "inner.yaml")
+    refused = pytester.runpytest_inprocess("scoped", "--lab-sim", "outer")
+    assert refused.ret == pytest.ExitCode.USAGE_ERROR
+    assert "--lab-sim accepts one of: fresh, inner (got 'outer')" in refused.stderr.str()
+    graded = pytester.runpytest_inprocess("scoped", "--lab-sim", "inner", "--lab-wait", "0")
+    assert graded.ret == pytest.ExitCode.TESTS_FAILED, graded.stdout.str()
+
+    # Afterwards this run's scenarios are its own again.
+    assert available_scenarios() == ["fresh", "outer"]
 
 
 def test_nested_scopes_close_innermost_first_and_drop_orphans(outer_run: None) -> None:

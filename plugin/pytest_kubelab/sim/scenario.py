@@ -26,6 +26,7 @@ from .. import yamlio
 from ..kube.podstatus import is_ready
 from ..kube.reader import labels_of, name_of, namespace_of
 from ..kube.resources import RESOURCES
+from ..sessionscope import SessionState
 from .timeline import TimelineStep, layers, parse_timeline
 
 Obj = dict[str, Any]
@@ -95,8 +96,10 @@ class Scenario:
         return [v for v in values if len(v) >= 6]
 
 
-# The scenario folders of the loaded labs, in search order (see use_lab_folders).
-_LAB_FOLDERS: list[Path] = []
+# The scenario folders of this run's labs, in search order (see use_lab_folders). Per run:
+# a pytest run started inside another one in the same process (pytester.runpytest) gets
+# its own list, and the outer run's is the same again when the inner one ends.
+_RUN_FOLDERS: SessionState[list[Path]] = SessionState(list)
 SCENARIOS_DIRNAME = "scenarios"
 
 
@@ -126,22 +129,23 @@ def use_lab_folders(folders: Iterable[Path]) -> None:
     A name found in two folders is an error: it would be ambiguous which one a student
     or a self-test means.
     """
-    _LAB_FOLDERS[:] = scenario_folders(folders)
+    found = scenario_folders(folders)
     seen: dict[str, Path] = {}
-    for folder in _LAB_FOLDERS:
+    for folder in found:
         for entry in sorted(folder.glob("*.yaml")):
             name = entry.name.removesuffix(".yaml")
             if name in seen:
-                _LAB_FOLDERS.clear()
+                _RUN_FOLDERS.get().clear()
                 raise ScenarioError(
                     f"scenario {name!r} is defined twice: {seen[name] / entry.name} "
                     f"and {entry}; rename one"
                 )
             seen[name] = folder
+    _RUN_FOLDERS.get()[:] = found
 
 
 def _folders() -> list[Path]:
-    return list(_LAB_FOLDERS)
+    return list(_RUN_FOLDERS.get())
 
 
 def available_scenarios() -> list[str]:
