@@ -158,13 +158,13 @@ def test_cost_recipe_pins_kubecost_and_metrics_server() -> None:
 def test_recipe_errors_name_file_and_key(tmp_path: Path) -> None:
     (tmp_path / "kind-config.yaml").write_text("kind: Cluster\n")
     (tmp_path / "provision.yaml").write_text(
-        "cluster: {name: lab-cluster, config: kind-config.yaml}\n"
+        "cluster: {fixture: lab_cluster, name: lab-cluster, config: kind-config.yaml}\n"
         "steps:\n  - step: 2\n    actions:\n      - helm: {release: x}\n"
     )
     with pytest.raises(RecipeError, match=r"steps\[0\]\.actions\[0\]\.helm: 'namespace'"):
         load_recipe("x", tmp_path)
     (tmp_path / "provision.yaml").write_text(
-        "cluster: {name: lab-cluster, config: kind-config.yaml}\n"
+        "cluster: {fixture: lab_cluster, name: lab-cluster, config: kind-config.yaml}\n"
         "steps:\n  - step: 2\n    actions:\n      - apply: {url: 'http://x/y.yaml'}\n"
     )
     with pytest.raises(RecipeError, match="url must be https"):
