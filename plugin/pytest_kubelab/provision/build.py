@@ -8,8 +8,8 @@ then each step's installations), and one counter per lab says how far: the first
 that requests an installation (through its build fixture, ``lab_install(name)``) builds
 everything before it that is not built yet, then it; ``lab_step(n)`` and the ``lab``
 fixture move the same counter to the end of step ``n``. Nothing is built twice in a
-session. An installation that fails stops the run: the checkpoints before it keep their
-grades, nothing from that step on is graded.
+session. An installation that fails stops the run: the checkpoints graded before it keep
+their grades, no later one is graded.
 """
 
 from __future__ import annotations
@@ -123,8 +123,7 @@ class LabBuild:
         recipe = plan.recipe
         handle = self.cluster()  # installation 1 of every lab: the cluster they share
         lab = recipe.lab
-        done = max(self.built.get(lab, 1), 1)
-        for index in range(done, position):
+        for index in range(self.built.get(lab, 1), position):
             installation = recipe.installations[index]
             self._announce_empty_steps(plan, installation.step - 1)
             where = f"step {installation.step}"
@@ -153,7 +152,7 @@ class LabBuild:
             if self.graded_any:
                 head = (
                     f"--lab-provision failed at {where}; the checkpoints before it were "
-                    "graded, nothing from this step on"
+                    "graded, none after it"
                 )
             else:
                 head = f"--lab-provision failed at {where}, nothing was graded"
