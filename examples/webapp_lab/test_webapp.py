@@ -6,12 +6,14 @@ from pytest_kubelab import expect
 from .checks import requests_and_limits
 
 
+@pytest.mark.usefixtures("lab_cluster")
 @pytest.mark.checkpoint("web.1.cluster")
 def test_cluster(lab):
     """The API server of the kind cluster answers (a warning when the context is not the lab's)."""
     lab.require(expect.api_reachable())
 
 
+@pytest.mark.usefixtures("web_app")
 @pytest.mark.checkpoint("web.2.deployment")
 def test_deployment(lab):
     """Deployment shop/web runs nginx:1.27 with 2 replicas, all ready."""
@@ -27,6 +29,7 @@ def test_deployment(lab):
     )
 
 
+@pytest.mark.usefixtures("web_app")
 @pytest.mark.checkpoint("web.2.resources")
 def test_resources(lab):
     """Every container of Deployment shop/web sets cpu and memory requests and limits."""
@@ -34,6 +37,7 @@ def test_resources(lab):
     lab.require(requests_and_limits(app["namespace"], app["deployment"]))
 
 
+@pytest.mark.usefixtures("web_app")
 @pytest.mark.checkpoint("web.3.service")
 def test_service(lab):
     """Service shop/web is of type NodePort on 30090 and has ready endpoints."""
@@ -41,6 +45,7 @@ def test_service(lab):
     lab.require(expect.service_on_nodeport(app["namespace"], app["service"], app["node_port"]))
 
 
+@pytest.mark.usefixtures("web_app")
 @pytest.mark.checkpoint("web.3.page")
 def test_page(lab):
     """http://localhost:30090/ answers 200 with nginx's welcome page."""

@@ -18,7 +18,7 @@ from .session import BUILD_KEY, CHECKPOINT_KEY, NODEPORT_MAP_KEY, SETTINGS_KEY, 
 if TYPE_CHECKING:
     from .lab import ClusterAccess, Lab
     from .options import LabSettings
-    from .provision.build import BuiltStep
+    from .provision.built import BuiltInstallation, BuiltStep
     from .waiting import Deadline
 
 
@@ -107,8 +107,10 @@ def lab(
         )
     build = request.config.stash.get(BUILD_KEY, None)
     if build is not None:
-        # A lab folder without build fixtures still gets its checkpoint's steps built.
-        build.up_to(item.stash[SPEC_KEY].name, item.stash[CHECKPOINT_KEY].step)
+        # A test that requests none of its lab's installations (a lab folder without build
+        # fixtures) still gets its checkpoint's steps built.
+        lab_name, step = item.stash[SPEC_KEY].name, item.stash[CHECKPOINT_KEY].step
+        build.for_checkpoint(lab_name, step, request.fixturenames)
         build.graded_any = True
         if build.take_changed() and lab_access.reader is not None:
             from .kube.reader import SNAPSHOT
@@ -131,25 +133,55 @@ def lab(
 
 
 @pytest.fixture
+def lab_install(request: pytest.FixtureRequest) -> Callable[[str], BuiltInstallation]:
+    """Build fixtures are made of this: ``lab_install(name)`` is one installation of the lab.
+
+    An installation is a Helm release or an applied manifest of the lab's
+    ``provision.yaml`` (the reference solution), named there by its ``fixture:`` key, or
+    the kind cluster (``cluster: {fixture: ...}``). A lab folder's ``conftest.py`` gives
+    each one a build fixture of that name, and each checkpoint test requests the ones its
+    assertion reads::
+
+        @pytest.fixture
+        def jaeger_query_nodeport(lab_install):
+            \"\"\"Step 4: the NodePort Service of Jaeger's query UI.\"\"\"
+            return lab_install("jaeger_query_nodeport")
+
+    With ``--lab-provision`` the first request in the session builds everything before
+    the installation in the recipe that is not built yet (the cluster, earlier steps,
+    earlier installations of its step), then the installation and the actions that
+    finish it (``container_arg``, ``ready``); later requests return at once. A name the
+    recipe does not have stops the run with a usage error listing the names it has. In
+    grade mode it runs nothing, does not read ``provision.yaml``, and only names the
+    installation.
+    """
+    from .provision.built import BuiltInstallation
+
+    lab_name = _lab_of(request, "lab_install")
+    build = request.config.stash.get(BUILD_KEY, None)
+
+    def install(fixture: str) -> BuiltInstallation:
+        if build is None:
+            return BuiltInstallation(lab_name, fixture, None, built=False)
+        return build.install(lab_name, fixture)
+
+    return install
+
+
+@pytest.fixture
 def lab_step(request: pytest.FixtureRequest) -> Callable[[int], BuiltStep]:
-    """Build fixtures are made of this: ``lab_step(n)`` is step ``n`` of the current test's lab.
+    """``lab_step(n)`` is step ``n`` of the current test's lab, built whole.
 
     With ``--lab-provision`` it builds steps 1..n of the lab's ``provision.yaml`` (the
     reference solution) the first time a test of this session asks, and returns at once
-    after that; in grade mode it runs nothing and only names the step. A lab folder's
-    ``conftest.py`` gives each step a name its tests request::
-
-        @pytest.fixture
-        def web_app(lab_step):
-            \"\"\"Step 2: Deployment web in shop behind NodePort 30090.\"\"\"
-            return lab_step(2)
+    after that; in grade mode it runs nothing and only names the step. It shares its
+    progress with ``lab_install``: what one built, the other does not build again, and
+    a step with nothing to install is reached this way too. Prefer ``lab_install`` for
+    build fixtures, so that a test builds only what it reads.
     """
-    from .provision.build import BuiltStep
+    from .provision.built import BuiltStep
 
-    item = request.node
-    if SPEC_KEY not in item.stash:
-        raise pytest.UsageError(f"{item.nodeid}: lab_step is for the tests of a lab folder")
-    lab_name = item.stash[SPEC_KEY].name
+    lab_name = _lab_of(request, "lab_step")
     build = request.config.stash.get(BUILD_KEY, None)
 
     def step(number: int) -> BuiltStep:
@@ -158,6 +190,15 @@ def lab_step(request: pytest.FixtureRequest) -> Callable[[int], BuiltStep]:
         return build.up_to(lab_name, number)
 
     return step
+
+
+def _lab_of(request: pytest.FixtureRequest, fixture: str) -> str:
+    """The lab of the test that requested a build fixture."""
+    item = request.node
+    if SPEC_KEY not in item.stash:
+        raise pytest.UsageError(f"{item.nodeid}: {fixture} is for the tests of a lab folder")
+    name: str = item.stash[SPEC_KEY].name
+    return name
 
 
 def _nodeport_map(config: pytest.Config) -> dict[int, int]:

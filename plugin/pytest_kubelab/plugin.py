@@ -21,7 +21,14 @@ import pytest
 
 # _plain_loading comes first: the modules imported after it skip assertion rewriting.
 from . import _plain_loading, markers  # noqa: F401
-from .fixtures import lab, lab_access, lab_deadline, lab_settings, lab_step  # noqa: F401
+from .fixtures import (  # noqa: F401
+    lab,
+    lab_access,
+    lab_deadline,
+    lab_install,
+    lab_settings,
+    lab_step,
+)
 from .labdetect import is_lab_run, spec_for, spec_paths_in_args
 from .options import add_options, read_settings
 from .provision.options import add_provision_options, provision_requested

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from .html_report import HtmlReport
     from .options import LabSettings
     from .provision.build import LabBuild
-    from .provision.kindcluster import ClusterHandle
     from .sessionscope import Scope
     from .simulation import SimulationHandle
     from .spec import Checkpoint, LabSpec
@@ -34,8 +33,6 @@ LAB_READY_KEY: pytest.StashKey[bool] = pytest.StashKey()
 HTML_REPORT_KEY: pytest.StashKey[HtmlReport] = pytest.StashKey()
 # The step and lab markers registered so far in this session.
 MARKERS_KEY: pytest.StashKey[set[str]] = pytest.StashKey()
-# The kind cluster --lab-provision built or reused.
-PROVISIONED_KEY: pytest.StashKey[ClusterHandle] = pytest.StashKey()
 # The --lab-provision build, prepared at collection finish and carried out on demand.
 BUILD_KEY: pytest.StashKey[LabBuild] = pytest.StashKey()
 # This run's per-run state (redactor, lab messages, spec cache): see sessionscope.

@@ -2,9 +2,11 @@
 
 Each checkpoint's description is its test's docstring, and what it asserts is the
 test's body, so the spec a reader sees is the code that grades. The page lists, per
-step, every checkpoint with its points, title, description, blocking rules and the
-test body. The tests are read with :mod:`ast`, never imported, so generating the
-page runs none of the lab's code::
+step, every checkpoint with its points, title, description, blocking rules, the build
+fixtures its test requests (``pytest.mark.usefixtures`` on the test or in the file's
+``pytestmark``: what ``--lab-provision`` builds for it) and the test body. The tests
+are read with :mod:`ast`, never imported, so generating the page runs none of the
+lab's code::
 
     python -m pytest_kubelab.specdoc examples/webapp_lab > docs/spec/webapp.md
     python -m pytest_kubelab.specdoc examples/webapp_lab --check docs/spec/webapp.md
@@ -28,6 +30,7 @@ import yaml
 from .spec import LabSpec, load_spec
 
 MARK = "checkpoint"
+USEFIXTURES = "usefixtures"
 
 
 class SpecDocError(Exception):
@@ -36,13 +39,15 @@ class SpecDocError(Exception):
 
 @dataclass(frozen=True)
 class CheckpointTest:
-    """One checkpoint test as written: where it is, its docstring and its body."""
+    """One checkpoint test as written: where it is, its docstring, its body and the
+    fixtures it requests through ``usefixtures`` (the file's ``pytestmark`` first)."""
 
     checkpoint_id: str
     path: Path
     name: str
     docstring: str
     body: str
+    fixtures: tuple[str, ...] = ()
 
 
 def _checkpoint_id(decorator: ast.expr) -> str | None:
@@ -54,6 +59,31 @@ def _checkpoint_id(decorator: ast.expr) -> str | None:
         return None
     first = decorator.args[0]
     return first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
+
+
+def _usefixtures(mark: ast.expr) -> list[str]:
+    """The names of ``pytest.mark.usefixtures("a", "b")``; nothing for another mark."""
+    if not isinstance(mark, ast.Call):
+        return []
+    func = mark.func
+    if not (isinstance(func, ast.Attribute) and func.attr == USEFIXTURES):
+        return []
+    return [a.value for a in mark.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+
+
+def _module_usefixtures(module: ast.Module) -> list[str]:
+    """The fixtures of a test file's ``pytestmark`` (one mark or a list of marks)."""
+    names: list[str] = []
+    for statement in module.body:
+        if not isinstance(statement, ast.Assign):
+            continue
+        if not any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in statement.targets):
+            continue
+        value = statement.value
+        marks = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+        for mark in marks:
+            names += _usefixtures(mark)
+    return names
 
 
 def _body_without_docstring(node: ast.FunctionDef, source: str) -> str:
@@ -73,9 +103,13 @@ def checkpoint_tests(folder: Path) -> Iterator[CheckpointTest]:
     """Every test function in ``folder``'s ``test_*.py`` marked with a checkpoint id."""
     for path in sorted(folder.glob("test_*.py")):
         source = path.read_text(encoding="utf-8")
-        for node in ast.walk(ast.parse(source, str(path))):
+        module = ast.parse(source, str(path))
+        file_fixtures = _module_usefixtures(module)
+        for node in ast.walk(module):
             if not isinstance(node, ast.FunctionDef):
                 continue
+            own = [name for d in node.decorator_list for name in _usefixtures(d)]
+            fixtures = tuple(dict.fromkeys(file_fixtures + own))
             for decorator in node.decorator_list:
                 checkpoint_id = _checkpoint_id(decorator)
                 if checkpoint_id is not None:
@@ -85,6 +119,7 @@ def checkpoint_tests(folder: Path) -> Iterator[CheckpointTest]:
                         node.name,
                         " ".join((ast.get_docstring(node) or "").split()),
                         _body_without_docstring(node, source),
+                        fixtures,
                     )
 
 
@@ -128,7 +163,9 @@ def render(spec: LabSpec) -> str:
         "",
         f"Lab `{spec.name}`: {len(spec.checkpoints)} checkpoints, {total} points. Each "
         "checkpoint's description is its test's docstring; the code block is the test's body, "
-        "which is what grades it, with the values of `lab.yaml`'s `expected:`, shown first.",
+        "which is what grades it, with the values of `lab.yaml`'s `expected:`, shown first. "
+        "Build fixtures are the installations its test requests: what `--lab-provision` "
+        "builds (with everything before them in `provision.yaml`) before grading it.",
         "",
         "## Expected values (`lab.expected`)",
         "",
@@ -150,6 +187,7 @@ def render(spec: LabSpec) -> str:
                 test.docstring or "(no docstring)",
                 "",
                 f"Needs: {_ids(checkpoint.needs)}. Likely causes: {_ids(checkpoint.causes)}. "
+                f"Build fixtures: {_ids(test.fixtures)}. "
                 f"Test: `{test.path.name}::{test.name}`.",
                 "",
                 "```python",

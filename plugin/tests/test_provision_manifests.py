@@ -158,14 +158,70 @@ def test_cost_recipe_pins_kubecost_and_metrics_server() -> None:
 def test_recipe_errors_name_file_and_key(tmp_path: Path) -> None:
     (tmp_path / "kind-config.yaml").write_text("kind: Cluster\n")
     (tmp_path / "provision.yaml").write_text(
-        "cluster: {name: lab-cluster, config: kind-config.yaml}\n"
+        "cluster: {fixture: lab_cluster, name: lab-cluster, config: kind-config.yaml}\n"
         "steps:\n  - step: 2\n    actions:\n      - helm: {release: x}\n"
     )
     with pytest.raises(RecipeError, match=r"steps\[0\]\.actions\[0\]\.helm: 'namespace'"):
         load_recipe("x", tmp_path)
     (tmp_path / "provision.yaml").write_text(
-        "cluster: {name: lab-cluster, config: kind-config.yaml}\n"
+        "cluster: {fixture: lab_cluster, name: lab-cluster, config: kind-config.yaml}\n"
         "steps:\n  - step: 2\n    actions:\n      - apply: {url: 'http://x/y.yaml'}\n"
     )
     with pytest.raises(RecipeError, match="url must be https"):
         load_recipe("x", tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("actions", "message"),
+    [
+        (
+            "      - apply: {file: kind-config.yaml}\n",
+            r"steps\[0\]\.actions\[0\]\.apply: 'fixture' must name the installation's build "
+            r"fixture: a Python identifier",
+        ),
+        (
+            "      - apply: {fixture: web-app, file: kind-config.yaml}\n",
+            r"\.apply: 'fixture' must .*; got 'web-app'",
+        ),
+        ("      - apply: {fixture: lab, file: kind-config.yaml}\n", r"not one of the plugin's"),
+        (
+            "      - apply: {fixture: lab_cluster, file: kind-config.yaml}\n",
+            r"fixture 'lab_cluster' already names the installation at .*: cluster",
+        ),
+        (
+            "      - ready: {namespace: a, deployment: b}\n",
+            r"actions\[0\]\.ready: a step's first action must be a named helm or apply action",
+        ),
+        (
+            "      - apply: {fixture: web, file: kind-config.yaml}\n"
+            "      - ready: {fixture: web_ready, namespace: a, deployment: b}\n",
+            r"actions\[1\]\.ready: takes no 'fixture'",
+        ),
+    ],
+    ids=["missing", "not-an-identifier", "reserved", "twice", "unnamed-first", "named-ready"],
+)
+def test_installation_names_are_checked(tmp_path: Path, actions: str, message: str) -> None:
+    (tmp_path / "kind-config.yaml").write_text("kind: Cluster\n")
+    (tmp_path / "provision.yaml").write_text(
+        "cluster: {fixture: lab_cluster, name: lab-cluster, config: kind-config.yaml}\n"
+        "steps:\n  - step: 2\n    actions:\n" + actions
+    )
+    with pytest.raises(RecipeError, match=message) as raised:
+        load_recipe("x", tmp_path)
+    assert str(tmp_path / "provision.yaml") in str(raised.value)
+
+
+def test_installations_group_the_unnamed_actions_after_them() -> None:
+    recipe = load_recipe("kubecost", LABS["kubecost"])
+    assert recipe is not None
+    grouped = [(i.fixture, i.step, len(i.actions)) for i in recipe.installations]
+    assert grouped == [
+        ("lab_cluster", 1, 0),
+        ("metrics_server", 2, 3),  # the manifest, --kubelet-insecure-tls, ready
+        ("kubecost_install", 3, 1),
+        ("lab_namespaces", 4, 1),
+        ("sample_apps", 4, 4),  # the Deployments and three rollouts
+        ("hpas", 5, 1),
+    ]
+    assert recipe.end_of_step(6) == recipe.end_of_step(5) == 6
+    assert recipe.position("sample_apps") == 5 and recipe.position("nope") is None

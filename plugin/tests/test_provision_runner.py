@@ -487,3 +487,145 @@ def test_build_fixtures_name_their_steps(
     for fixture in ("kubecost_install", "metrics_server", "sample_apps", "hpas"):
         assert f"SETUP    F {fixture}" in text, text
     assert fake.calls() == []
+
+
+# --- per installation: the lab folders' build fixtures (lab_install) --------------------
+
+
+def test_an_installation_is_built_after_everything_before_it_and_once(fake: FakeKube) -> None:
+    from pytest_kubelab.provision.built import BuiltInstallation
+
+    build = _build(fake, [], _plan(OBS, "observability", 4))
+    built = build.install("observability", "jaeger_query_nodeport")
+    assert built == BuiltInstallation("observability", "jaeger_query_nodeport", 4, built=True)
+    verbs = fake.verbs()
+    assert verbs[verbs.index("kind create cluster") :] == [
+        "kind create cluster",
+        "kubectl get nodes",
+        "helm list",
+        "helm upgrade prometheus",
+        "helm list",
+        "helm upgrade loki",
+        "helm list",
+        "helm upgrade jaeger",  # the release first, then the manifest that follows it
+        "kubectl get",
+        "kubectl apply",
+    ]
+    applied = [c[-1] for c in fake.calls() if c[0] == "kubectl" and "apply" in c]
+    assert [Path(a).name for a in applied] == ["jaeger-query-nodeport.yaml"]
+    fake.clear_log()
+    # Shared for the session: asking again, or for anything before it, builds nothing.
+    for name in ("jaeger_query_nodeport", "jaeger", "lab_cluster"):
+        assert build.install("observability", name).built
+    assert build.up_to("observability", 4).built
+    assert fake.calls() == []
+
+
+def test_lab_step_and_lab_install_share_one_counter(fake: FakeKube) -> None:
+    build = _build(fake, [], _plan(OBS, "observability", 5))
+    build.up_to("observability", 3)
+    fake.clear_log()
+    assert build.install("observability", "loki_stack").step == 3
+    assert fake.calls() == []  # step 3 built it already
+    build.install("observability", "jaeger")
+    assert fake.verbs() == ["helm list", "helm upgrade jaeger"]
+    fake.clear_log()
+    build.up_to("observability", 4)  # only what step 4 still lacks
+    assert fake.verbs() == ["kubectl get", "kubectl apply"]
+
+
+def test_a_step_with_nothing_to_install_is_reached_through_lab_step(fake: FakeKube) -> None:
+    lines: list[str] = []
+    build = _build(fake, lines, _plan(COST, "kubecost", 6))
+    build.install("kubecost", "hpas")
+    assert not any("step 6" in line for line in lines)
+    fake.clear_log()
+    step6 = build.up_to("kubecost", 6)
+    assert step6.built and step6.title.startswith("nothing to install")
+    build.up_to("kubecost", 6)
+    assert fake.calls() == []
+    assert sum("[kubecost] step 6: nothing to install" in line for line in lines) == 1
+
+
+def test_an_unknown_installation_stops_the_run_in_one_line(fake: FakeKube) -> None:
+    build = _build(fake, [], _plan(OBS, "observability", 5))
+    with pytest.raises(pytest.exit.Exception) as stopped:
+        build.install("observability", "jaeger_ui")
+    assert stopped.value.returncode == pytest.ExitCode.USAGE_ERROR
+    message = stopped.value.msg
+    assert "\n" not in message
+    assert f"{OBS / 'provision.yaml'} names no installation 'jaeger_ui'" in message
+    assert message.endswith(
+        "its installations: lab_cluster, prometheus_stack, loki_stack, jaeger, "
+        "jaeger_query_nodeport, demo_app"
+    )
+    assert fake.calls() == []
+
+
+def test_a_failed_installation_is_named(fake: FakeKube) -> None:
+    fake.set_state(clusters=["lab-cluster"], fail={"kubectl apply": "error: unable to recognize"})
+    build = _build(fake, [], _plan(OBS, "observability", 4))
+    with pytest.raises(pytest.exit.Exception) as stopped:
+        build.install("observability", "jaeger_query_nodeport")
+    assert str(stopped.value).startswith(
+        "--lab-provision failed at step 4 (Jaeger), nothing was graded:\n"
+        "installation jaeger_query_nodeport: "
+    )
+    assert "unable to recognize" in str(stopped.value)
+
+
+def test_a_release_check_alone_does_not_apply_the_nodeport_manifest(
+    pytester: pytest.Pytester, lab_copy: Path, fake: FakeKube
+) -> None:
+    # -k selects obs.4.release only: it requests `jaeger`, not `jaeger_query_nodeport`.
+    result = _lab_run(
+        pytester, fake, "-k", "test_step4_jaeger and test_release", lab="tests/lab1_observability"
+    )
+    text = result.stdout.str()
+    assert "kubelab provision: building observability steps 1-4 (through jaeger)" in text
+    verbs = fake.verbs()
+    assert "helm upgrade jaeger" in verbs, text
+    assert not any(v.startswith("kubectl apply") for v in verbs)
+    result.assert_outcomes(failed=1)  # the fakes' API server does not answer
+
+
+def test_the_ui_check_builds_the_release_then_its_nodeport_manifest(
+    pytester: pytest.Pytester, lab_copy: Path, fake: FakeKube
+) -> None:
+    result = _lab_run(pytester, fake, "-k", "test_jaeger_ui", lab="tests/lab1_observability")
+    text = result.stdout.str()
+    assert "building observability steps 1-4 (through jaeger_query_nodeport)" in text
+    verbs = fake.verbs()
+    assert verbs.index("helm upgrade jaeger") < verbs.index("kubectl apply"), verbs
+    assert verbs.count("kubectl apply") == 1
+    assert "demo.yaml" not in json.dumps(fake.calls())  # step 5 is not selected
+
+
+def test_a_selection_of_manifests_needs_no_helm(
+    pytester: pytest.Pytester, lab_copy: Path, fake: FakeKube
+) -> None:
+    # Step 2 of the cost lab applies metrics-server's manifest: kind and kubectl suffice.
+    (fake.bin / "helm").unlink()
+    result = _lab_run(pytester, fake, "-m", "kubecost and step2")
+    text = result.stdout.str() + result.stderr.str()
+    assert "helm was not found" not in text
+    assert "kubelab provision: [kubecost] step 2: https://" in text, text
+    assert "/components.yaml: applied" in text
+    assert "kubectl apply" in fake.verbs()
+
+
+def test_grading_neither_builds_nor_reads_provision_yaml(
+    pytester: pytest.Pytester, lab_copy: Path, fake: FakeKube
+) -> None:
+    # A student's run: the build fixtures only name their installations.
+    (lab_copy / "tests" / "lab1_observability" / "provision.yaml").unlink()
+    result = _lab_run(
+        pytester,
+        fake,
+        "--lab-sim",
+        "complete",
+        lab="tests/lab1_observability",
+        provision=False,
+    )
+    result.assert_outcomes(passed=22)
+    assert fake.calls() == []

@@ -122,3 +122,31 @@ def test_check_names_a_stale_page(tmp_path: Path, capsys: pytest.CaptureFixture[
     stale.write_text("old\n", encoding="utf-8")
     assert main([str(FOLDERS["webapp"]), "--check", str(stale)]) == 1
     assert "out of date; regenerate it with" in capsys.readouterr().err
+
+
+def test_the_build_fixtures_of_each_test_are_shown(tmp_path: Path) -> None:
+    spec = load_spec(
+        _lab(
+            tmp_path,
+            '''\
+            import pytest
+
+            pytestmark = [pytest.mark.usefixtures("cluster"), pytest.mark.slow]
+
+            @pytest.mark.checkpoint("t.1.a")
+            def test_a(lab):
+                """A."""
+                assert True
+
+            @pytest.mark.usefixtures("web", "cluster")
+            @pytest.mark.checkpoint("t.1.b")
+            def test_b(lab):
+                """B."""
+                assert True
+            ''',
+        )
+    )
+    tests = checkpoint_tests_of(spec)
+    assert tests["t.1.a"].fixtures == ("cluster",)
+    assert tests["t.1.b"].fixtures == ("cluster", "web")  # the file's first, once each
+    assert "Build fixtures: `cluster`, `web`. Test: `test_tiny.py::test_b`." in render(spec)

@@ -1,46 +1,48 @@
-"""Build fixtures of the cost lab: one per step of ``provision.yaml``.
+"""Build fixtures of the cost lab: one per installation of ``provision.yaml``.
 
-Each step's tests request their step (``pytestmark`` at the top of each test file). With
-``--lab-provision`` the first request builds that step, and the ones before it, from
-``provision.yaml`` (the reference solution), once for the session; when grading a
-student's cluster they run nothing. What each step installs is written once, in
-``provision.yaml``; these fixtures only give the steps names.
+Each checkpoint test requests the installations its assertion reads (``pytestmark`` at
+the top of a test file, or ``@pytest.mark.usefixtures`` on the test). With
+``--lab-provision`` the first request builds that installation, and everything before it
+in ``provision.yaml`` (the reference solution), once for the session; when grading a
+student's cluster they run nothing. What each installation is, is written once, in
+``provision.yaml``; these fixtures only give the installations names. Step 6 installs
+nothing: its tests request what they read from steps 2-4.
 """
 
 import pytest
 
 
 @pytest.fixture
-def lab_cluster(lab_step):
+def lab_cluster(lab_install):
     """Step 1: the kind cluster of provision.yaml ``cluster:`` (created through pytest-kind-ng)."""
-    return lab_step(1)
+    return lab_install("lab_cluster")
 
 
 @pytest.fixture
-def metrics_server(lab_step):
+def metrics_server(lab_install):
     """Step 2: metrics-server's release manifest, with --kubelet-insecure-tls added for kind."""
-    return lab_step(2)
+    return lab_install("metrics_server")
 
 
 @pytest.fixture
-def kubecost_install(lab_step):
+def kubecost_install(lab_install):
     """Step 3: the Kubecost (cost-analyzer) Helm release, with the lab's values."""
-    return lab_step(3)
+    return lab_install("kubecost_install")
 
 
 @pytest.fixture
-def sample_apps(lab_step):
-    """Step 4: the three labelled namespaces and their sample applications."""
-    return lab_step(4)
+def lab_namespaces(lab_install):
+    """Step 4: namespaces production, staging and development with their labels."""
+    return lab_install("lab_namespaces")
 
 
 @pytest.fixture
-def hpas(lab_step):
-    """Step 5: the two HorizontalPodAutoscalers."""
-    return lab_step(5)
+def sample_apps(lab_install):
+    """Step 4: the three sample Deployments (manifests/deployments.yaml), rolled out."""
+    return lab_install("sample_apps")
 
 
 @pytest.fixture
-def cost_analysis(lab_step):
-    """Step 6: nothing to install; everything up to step 5 must be in place."""
-    return lab_step(6)
+def hpas(lab_install):
+    """Step 5: the two HorizontalPodAutoscalers (manifests/hpa.yaml)."""
+    return lab_install("hpas")

@@ -3,7 +3,7 @@
 import pytest
 from pytest_kubelab import expect
 
-# --lab-provision builds this step first (conftest.py); grading only reads.
+# --lab-provision builds what these tests read first (conftest.py); grading only reads.
 pytestmark = pytest.mark.usefixtures("lab_cluster")
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from .checks import kubecost
 
-# --lab-provision builds this step first (conftest.py); grading only reads.
+# --lab-provision builds what these tests read first (conftest.py); grading only reads.
 pytestmark = pytest.mark.usefixtures("kubecost_install")
 
 

@@ -6,7 +6,7 @@ from pytest_kubelab import expect
 
 from .checks import grafana, prometheus
 
-# --lab-provision builds this step first (conftest.py); grading only reads.
+# --lab-provision builds what these tests read first (conftest.py); grading only reads.
 pytestmark = pytest.mark.usefixtures("prometheus_stack")
 
 

@@ -1,10 +1,12 @@
 """The session side of ``--lab-provision``: prepare the build, then let the checkpoints ask.
 
 Called once the selection is final (``pytest_collection_finish``), so ``-m`` and ``-k``
-decide which steps are planned. Preparing checks everything that can be checked without
-building (the recipes, one cluster for all selected labs, the tools the planned steps use,
-the context) and fails before anything is built; the steps themselves are built when a
-checkpoint first needs them (:mod:`pytest_kubelab.provision.build`).
+decide which installations are planned: those the selected tests request through their
+build fixtures (:mod:`pytest_kubelab.provision.plan`). Preparing checks everything that
+can be checked without building (the recipes, one cluster for all selected labs, the
+tools the planned installations use, the context) and fails before anything is built;
+the installations themselves are built when a test first requests them
+(:mod:`pytest_kubelab.provision.build`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from ..session import BUILD_KEY, PROVISIONED_KEY, SETTINGS_KEY
+from ..session import BUILD_KEY, SETTINGS_KEY
 from .build import EXIT_PROVISION_FAILED, LabBuild, kubeconfig_for, reporter
 from .helm import HelmRelease
 from .kindcluster import ClusterHandle
@@ -28,13 +30,13 @@ __all__ = ["EXIT_PROVISION_FAILED", "prepare_build", "refuse_parallel", "tools_f
 
 
 def tools_for(config: pytest.Config, plans: Sequence[LabPlan] = ()) -> Tools:
-    """kind and kubectl, and helm when a planned step installs a chart: from the explicit
-    options or PATH, never downloaded. A build of steps without charts needs no helm."""
+    """kind and kubectl, and helm when a planned installation is a chart: from the explicit
+    options or PATH, never downloaded. A build of manifests only needs no helm."""
     charts = any(
         isinstance(action, HelmRelease)
         for plan in plans
-        for step in plan.recipe.steps_up_to(plan.last_step)
-        for action in step.actions
+        for installation in plan.installations
+        for action in installation.actions
     )
     return Tools(
         kind=find_tool("kind", config.getoption("kind_bin", default=None)),
@@ -44,7 +46,7 @@ def tools_for(config: pytest.Config, plans: Sequence[LabPlan] = ()) -> Tools:
 
 
 def refuse_parallel(config: pytest.Config) -> None:
-    """One cluster is built step by step: xdist workers would each try to build it."""
+    """One cluster is built piece by piece: xdist workers would each try to build it."""
     workers = config.getoption("numprocesses", default=None)
     if provision_requested(config) and workers not in (None, 0, "0"):
         raise pytest.UsageError(
@@ -54,7 +56,8 @@ def refuse_parallel(config: pytest.Config) -> None:
 
 
 def prepare_build(session: pytest.Session) -> None:
-    """Plan the selected lab steps when ``--lab-provision`` is given; else do nothing."""
+    """Plan the selected tests' installations when ``--lab-provision`` is given; else
+    do nothing."""
     config = session.config
     if not provision_requested(config):
         return
@@ -98,7 +101,6 @@ def prepare_build(session: pytest.Session) -> None:
 
 def _cluster_ready(config: pytest.Config, handle: ClusterHandle, report: Report) -> None:
     """From now on the grader reads the cluster the build made (or reused)."""
-    config.stash[PROVISIONED_KEY] = handle
     target = handle.target
     config.stash[SETTINGS_KEY] = dataclasses.replace(
         config.stash[SETTINGS_KEY], kubeconfig=target.kubeconfig, context=target.context

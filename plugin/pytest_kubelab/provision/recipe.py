@@ -2,22 +2,32 @@
 
 Format (paths are relative to the lab folder)::
 
-    cluster: {name: webapp-lab, config: kind-config.yaml, nodes: 2}
+    cluster: {fixture: lab_cluster, name: webapp-lab, config: kind-config.yaml, nodes: 2}
     steps:
       - step: 2
         title: kube-prometheus-stack
         actions:
-          - helm: {release: ..., namespace: ..., chart: ..., repo: ...,
-                   version: ..., values: [values/x.yaml], timeout: 10m}
-          - apply: {file: manifests/x.yaml}          # or {url: https://..., unless_exists: {...}}
+          - helm: {fixture: prometheus_stack, release: ..., namespace: ..., chart: ...,
+                   repo: ..., version: ..., values: [values/x.yaml], timeout: 10m}
+          - apply: {fixture: x_nodeport, file: manifests/x.yaml}
+          # or: apply: {fixture: ..., url: https://..., unless_exists: {kind: ...,
+          #                                             namespace: ..., name: ...}}
           - container_arg: {namespace: ..., deployment: ..., arg: ...}
           - ready: {namespace: ..., deployment: ..., timeout: 300}
 
 Step 1 of every lab is the kind cluster itself (``cluster:``); it needs no action.
+
+Every ``helm`` and ``apply`` action, and the cluster, is an *installation* named by its
+``fixture`` key: the build fixture of the lab folder's ``conftest.py`` that tests request
+(``lab_install("prometheus_stack")``). A name is a Python identifier, used once in the lab.
+``container_arg`` and ``ready`` take no name: they finish the named action before them
+(metrics-server's extra argument, waiting for a rollout), so a step cannot start with one.
+Installations are built in the order they are written.
 """
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +38,10 @@ import yaml
 from .helm import HelmRelease
 
 RECIPE_FILENAME = "provision.yaml"
+# The plugin's own fixtures: an installation named like one would hide it.
+RESERVED_FIXTURES = frozenset(
+    {"lab", "lab_step", "lab_install", "lab_settings", "lab_access", "lab_deadline", "request"}
+)
 
 
 class RecipeError(Exception):
@@ -36,6 +50,7 @@ class RecipeError(Exception):
 
 @dataclass(frozen=True)
 class ClusterSpec:
+    fixture: str
     name: str
     config: Path
     nodes: int
@@ -66,10 +81,29 @@ Action = HelmRelease | Apply | ContainerArg | Ready
 
 
 @dataclass(frozen=True)
+class Installation:
+    """One named piece of the reference solution, built by its build fixture.
+
+    A Helm release or an applied manifest (``actions[0]``), then the unnamed actions
+    that finish it. The cluster of step 1 is an installation too, with no actions:
+    creating it is the build's own first move.
+    """
+
+    fixture: str
+    step: int
+    actions: tuple[Action, ...]
+
+
+@dataclass(frozen=True)
 class Step:
     number: int
     title: str
-    actions: tuple[Action, ...]
+    installations: tuple[Installation, ...]
+
+    @property
+    def actions(self) -> tuple[Action, ...]:
+        """The step's actions in the order they are written."""
+        return tuple(a for i in self.installations for a in i.actions)
 
 
 @dataclass(frozen=True)
@@ -81,6 +115,26 @@ class Recipe:
 
     def steps_up_to(self, last: int) -> tuple[Step, ...]:
         return tuple(s for s in self.steps if s.number <= last)
+
+    @property
+    def installations(self) -> tuple[Installation, ...]:
+        """Every installation in build order, the cluster first."""
+        cluster = Installation(self.cluster.fixture, 1, ())
+        return (cluster, *(i for s in self.steps for i in s.installations))
+
+    def position(self, fixture: str) -> int | None:
+        """How many installations a build of ``fixture`` covers (it included); None if unknown."""
+        names = [i.fixture for i in self.installations]
+        return names.index(fixture) + 1 if fixture in names else None
+
+    def end_of_step(self, number: int) -> int:
+        """How many installations a build of steps 1..``number`` covers."""
+        return sum(1 for i in self.installations if i.step <= number)
+
+    def step_title(self, number: int) -> str:
+        if number == 1:
+            return "kind cluster"
+        return next((s.title for s in self.steps if s.number == number), "")
 
 
 def _str(raw: Mapping[str, Any], key: str, where: str) -> str:
@@ -97,7 +151,31 @@ def _file(folder: Path, raw: Mapping[str, Any], key: str, where: str) -> Path:
     return path
 
 
-def _action(folder: Path, raw: Any, where: str) -> Action:
+def _fixture_name(raw: Mapping[str, Any], where: str, taken: dict[str, str]) -> str:
+    """The installation's ``fixture`` name: an identifier, unused so far in this lab."""
+    value = raw.get("fixture")
+    if (
+        not isinstance(value, str)
+        or not value.isidentifier()
+        or keyword.iskeyword(value)
+        or value in RESERVED_FIXTURES
+    ):
+        raise RecipeError(
+            f"{where}: 'fixture' must name the installation's build fixture: a Python "
+            f"identifier such as prometheus_stack, not one of the plugin's fixtures "
+            f"({', '.join(sorted(RESERVED_FIXTURES))}); got {value!r}"
+        )
+    if value in taken:
+        raise RecipeError(
+            f"{where}: fixture {value!r} already names the installation at {taken[value]}; "
+            "each installation needs a name of its own"
+        )
+    taken[value] = where
+    return value
+
+
+def _action(folder: Path, raw: Any, where: str) -> tuple[str, Mapping[str, Any], Action]:
+    """The action's kind, its raw body and the parsed action."""
     if not isinstance(raw, Mapping) or len(raw) != 1:
         raise RecipeError(f"{where}: an action is a mapping with exactly one key")
     ((kind, body),) = raw.items()
@@ -108,14 +186,18 @@ def _action(folder: Path, raw: Any, where: str) -> Action:
         values = body.get("values") or []
         if not isinstance(values, list):
             raise RecipeError(f"{here}: 'values' must be a list of files")
-        return HelmRelease(
-            release=_str(body, "release", here),
-            namespace=_str(body, "namespace", here),
-            chart=_str(body, "chart", here),
-            repo=_str(body, "repo", here),
-            version=_str(body, "version", here),
-            values=tuple(_file(folder, {"v": v}, "v", f"{here}.values") for v in values),
-            timeout=str(body.get("timeout", "10m")),
+        return (
+            kind,
+            body,
+            HelmRelease(
+                release=_str(body, "release", here),
+                namespace=_str(body, "namespace", here),
+                chart=_str(body, "chart", here),
+                repo=_str(body, "repo", here),
+                version=_str(body, "version", here),
+                values=tuple(_file(folder, {"v": v}, "v", f"{here}.values") for v in values),
+                timeout=str(body.get("timeout", "10m")),
+            ),
         )
     if kind == "apply":
         unless = body.get("unless_exists")
@@ -129,22 +211,62 @@ def _action(folder: Path, raw: Any, where: str) -> Action:
                 _str(unless, "name", here),
             )
         if "file" in body:
-            return Apply(str(_file(folder, body, "file", here)), True, guard)
+            return kind, body, Apply(str(_file(folder, body, "file", here)), True, guard)
         url = _str(body, "url", here)
         if not url.startswith("https://"):
             raise RecipeError(f"{here}: url must be https:// (got {url!r})")
-        return Apply(url, False, guard)
+        return kind, body, Apply(url, False, guard)
     if kind == "container_arg":
-        return ContainerArg(
-            _str(body, "namespace", here), _str(body, "deployment", here), _str(body, "arg", here)
+        return (
+            kind,
+            body,
+            ContainerArg(
+                _str(body, "namespace", here),
+                _str(body, "deployment", here),
+                _str(body, "arg", here),
+            ),
         )
     if kind == "ready":
-        return Ready(
-            _str(body, "namespace", here),
-            _str(body, "deployment", here),
-            float(body.get("timeout", 300)),
+        return (
+            kind,
+            body,
+            Ready(
+                _str(body, "namespace", here),
+                _str(body, "deployment", here),
+                float(body.get("timeout", 300)),
+            ),
         )
     raise RecipeError(f"{where}: unknown action {kind!r} (helm, apply, container_arg, ready)")
+
+
+NAMED_ACTIONS = ("helm", "apply")
+
+
+def _installations(
+    folder: Path, number: int, raw_actions: Any, where: str, taken: dict[str, str]
+) -> tuple[Installation, ...]:
+    """Group a step's actions into installations: each named action and those after it."""
+    if not isinstance(raw_actions, list):
+        raise RecipeError(f"{where}.actions: must be a list")
+    groups: list[tuple[str, list[Action]]] = []
+    for index, raw in enumerate(raw_actions):
+        here = f"{where}.actions[{index}]"
+        kind, body, action = _action(folder, raw, here)
+        if kind in NAMED_ACTIONS:
+            groups.append((_fixture_name(body, f"{here}.{kind}", taken), [action]))
+            continue
+        if "fixture" in body:
+            raise RecipeError(
+                f"{here}.{kind}: takes no 'fixture'; only helm and apply actions are named "
+                "installations, and this action belongs to the one before it"
+            )
+        if not groups:
+            raise RecipeError(
+                f"{here}.{kind}: a step's first action must be a named helm or apply action; "
+                f"{kind} belongs to the named action before it"
+            )
+        groups[-1][1].append(action)
+    return tuple(Installation(name, number, tuple(actions)) for name, actions in groups)
 
 
 def load_recipe(lab: str, lab_folder: Path) -> Recipe | None:
@@ -161,7 +283,9 @@ def load_recipe(lab: str, lab_folder: Path) -> Recipe | None:
     cluster_raw = raw.get("cluster")
     if not isinstance(cluster_raw, Mapping):
         raise RecipeError(f"{path}: 'cluster' must be a mapping")
+    taken: dict[str, str] = {}
     cluster = ClusterSpec(
+        fixture=_fixture_name(cluster_raw, f"{path}: cluster", taken),
         name=_str(cluster_raw, "name", f"{path}: cluster"),
         config=_file(lab_folder, cluster_raw, "config", f"{path}: cluster"),
         nodes=int(cluster_raw.get("nodes", 3)),
@@ -171,11 +295,11 @@ def load_recipe(lab: str, lab_folder: Path) -> Recipe | None:
         where = f"{path}: steps[{index}]"
         if not isinstance(step_raw, Mapping) or not isinstance(step_raw.get("step"), int):
             raise RecipeError(f"{where}: needs an integer 'step'")
-        actions = tuple(
-            _action(lab_folder, a, f"{where}.actions[{i}]")
-            for i, a in enumerate(step_raw.get("actions") or [])
+        number = step_raw["step"]
+        installations = _installations(
+            lab_folder, number, step_raw.get("actions") or [], where, taken
         )
-        steps.append(Step(step_raw["step"], str(step_raw.get("title", "")), actions))
+        steps.append(Step(number, str(step_raw.get("title", "")), installations))
     numbers = [s.number for s in steps]
     if numbers != sorted(set(numbers)) or 1 in numbers:
         raise RecipeError(

@@ -11,7 +11,7 @@ from . import helm, kubectl, readiness
 from .helm import HelmRelease
 from .kindcluster import ClusterHandle, ensure_cluster
 from .plan import LabPlan
-from .recipe import Apply, ContainerArg, Ready, Recipe, Step
+from .recipe import Apply, ContainerArg, Installation, Ready, Recipe, Step
 from .tools import KubeTarget, ProvisionError, Tools
 
 Report = Callable[[str], None]
@@ -59,12 +59,17 @@ class Runner:
         return handle
 
     def step(self, recipe: Recipe, step: Step, target: KubeTarget) -> None:
-        """Carry out one step's actions, in order, with a progress line for each."""
-        prefix = f"[{recipe.lab}] step {step.number}"
-        if not step.actions:
-            self.report(f"{prefix}: {step.title or 'nothing to install'}")
+        """Carry out one step's installations, in order, with a progress line per action."""
+        if not step.installations:
+            self.report(f"[{recipe.lab}] step {step.number}: {step.title or 'nothing to install'}")
             return
-        for action in step.actions:
+        for installation in step.installations:
+            self.install(recipe, installation, target)
+
+    def install(self, recipe: Recipe, installation: Installation, target: KubeTarget) -> None:
+        """Carry out one installation's actions, in order, with a progress line for each."""
+        prefix = f"[{recipe.lab}] step {installation.step}"
+        for action in installation.actions:
             started = time.monotonic()
             self.report(f"{prefix}: {self._do(action, target)} {_elapsed(started)}")
 
