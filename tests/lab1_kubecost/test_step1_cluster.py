@@ -11,8 +11,8 @@ pytestmark = pytest.mark.usefixtures("lab_cluster")
 def test_cluster_reachable(lab):
     """The API server answers ``/version``; a context other than the lab's is pointed out.
 
-    ko: API 서버가 ``/version``에 응답합니다. 채점하는 컨텍스트가 실습의 것이 아니면 그 점을
-    알려 줍니다.
+    ko: API 서버가 ``/version``에 응답합니다. 채점하는 컨텍스트가 실습의 것이 아니면 그 점을 알려
+    줍니다.
     """
     lab.require(expect.api_reachable())
 

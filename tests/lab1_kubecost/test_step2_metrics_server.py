@@ -13,8 +13,8 @@ def test_metrics_server(lab):
     """Deployment kube-system/metrics-server is available; not Ready without
     --kubelet-insecure-tls fails at once with Step 2's patch command.
 
-    ko: Deployment kube-system/metrics-server가 사용 가능합니다. --kubelet-insecure-tls 인자가 없어
-    Ready가 되지 않으면 기다리지 않고 바로 실패하고, Step 2의 패치 명령을 알려 줍니다.
+    ko: Deployment kube-system/metrics-server가 Available 상태입니다. --kubelet-insecure-tls 인자가
+    없어 Ready가 되지 않으면 기다리지 않고 바로 실패하고, Step 2의 패치 명령을 알려 줍니다.
     """
     server = lab.expected["metrics_server"]
     lab.require(

@@ -64,8 +64,8 @@ def test_grafana_login(lab):
     """Grafana accepts the admin user and password stored in its Secret; the message says
     whether they are the lab's admin / admin123.
 
-    ko: Grafana의 Secret에 저장된 관리자 계정(사용자 이름과 비밀번호)으로 Grafana에 로그인할 수
-    있습니다. 그 값이 실습의 admin / admin123인지도 메시지로 알려 줍니다.
+    ko: Grafana의 Secret에 저장된 관리자 계정(사용자 이름과 비밀번호)으로 로그인할 수 있습니다. 그
+    값이 실습의 admin / admin123인지도 메시지로 알려 줍니다.
     """
     conf = lab.expected["grafana"]
     api = grafana.Grafana(
