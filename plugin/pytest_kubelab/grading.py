@@ -57,7 +57,7 @@ class Outcome:
     verdict: str | None = None  # catalog key of the check's last verdict, if it had one
     timed_out: bool = False  # the check was still waiting for something when time ran out
     duration: float = 0.0  # seconds of the test phase that decided it
-    description: str = ""  # the first paragraph of the checkpoint test's docstring
+    description: str = ""  # its test's docstring, in the run's language (see description.py)
 
 
 @dataclass
@@ -72,7 +72,7 @@ class Result:
     cause: str | None = None  # the failed checkpoint that probably explains this failure
     summary: str = ""  # one line of what failed, quoted by the failures it explains
     diagnostics: tuple[DiagnosticSection, ...] = ()  # what the cluster showed (failures)
-    description: str = ""  # what the checkpoint asserts: its test's docstring
+    description: str = ""  # what the checkpoint asserts, in the run's language
 
     @property
     def earned(self) -> int:
@@ -87,6 +87,9 @@ class GradeBook:
     results: dict[str, Result] = field(default_factory=dict)
     outcomes: dict[str, Outcome] = field(default_factory=dict)  # nodeid -> its last outcome
     planned: dict[str, Checkpoint] = field(default_factory=dict)  # nodeid -> its checkpoint
+    # Checkpoint id -> its description, known at collection: a checkpoint that is never
+    # judged (an interrupted run) is still described in the grade file.
+    descriptions: dict[str, str] = field(default_factory=dict)
     specs: dict[str, LabSpec] = field(default_factory=dict)  # lab name -> spec, as results come
     # What the ``meta`` block of the grade JSON says (see the module docstring).
     student: str | None = None
@@ -124,9 +127,11 @@ class GradeBook:
         outcome = self.outcomes.get(nodeid)
         return self.results.get(outcome.checkpoint.id) if outcome is not None else None
 
-    def plan(self, nodeid: str, checkpoint: Checkpoint) -> None:
-        """Note that the collected test ``nodeid`` grades ``checkpoint``."""
+    def plan(self, nodeid: str, checkpoint: Checkpoint, description: str = "") -> None:
+        """Note that the collected test ``nodeid`` grades ``checkpoint``, which it describes
+        as ``description`` (in the run's language)."""
         self.planned[nodeid] = checkpoint
+        self.descriptions[checkpoint.id] = description
 
     def selected(self, nodeids: Iterable[str]) -> list[Checkpoint]:
         """The checkpoints of these tests (the final selection), in their order."""

@@ -18,7 +18,7 @@ from . import diagnostics, distributed, gradefile, markers, terminal
 from .catalog import CatalogError, add_lab_messages, messages, render
 from .grading import GradeBook, Result
 from .labdetect import is_lab_run, spec_paths_in_args
-from .outcome import outcome_of
+from .outcome import description_of, outcome_of
 from .redact import REDACTOR, redact
 from .session import (
     CHECKPOINT_KEY,
@@ -117,7 +117,8 @@ def tag_and_order(config: pytest.Config, items: list[pytest.Item]) -> None:
         checkpoint = _checkpoint_of(item, spec, checkpoint_id)
         item.stash[SPEC_KEY] = spec
         item.stash[CHECKPOINT_KEY] = checkpoint
-        book.plan(item.nodeid, checkpoint)  # the grade file lists what is selected from it
+        # The grade file lists what is selected from it, described even before it runs.
+        book.plan(item.nodeid, checkpoint, description_of(item, book.lang))
         item.add_marker(f"step{checkpoint.step}")
         item.add_marker(spec.name)
         # The labs run in their lab.yaml ``order``, then by name.

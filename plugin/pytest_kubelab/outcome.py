@@ -19,6 +19,7 @@ from . import diagnostics
 from .assertions import assertion_message, is_assertion_failure
 from .catalog import render
 from .causes import first_sentence, summary_of
+from .description import parse
 from .grading import GradeBook, Outcome
 from .lab import Lab
 from .redact import redact
@@ -26,16 +27,15 @@ from .session import CHECKPOINT_KEY, SPEC_KEY
 from .verdict import CheckpointFailed, State, Verdict
 
 
-def description_of(item: pytest.Item) -> str:
-    """The first paragraph of the checkpoint test's docstring, on one line ("" without one).
+def description_of(item: pytest.Item, lang: str) -> str:
+    """What the checkpoint test's docstring says it asserts, in ``lang``, on one line.
 
-    The same text the generated checkpoint pages (``python -m pytest_kubelab.specdoc``) show.
+    The ``ko:`` paragraph in Korean (else the first paragraph), the first paragraph in
+    English; "" without a docstring. :mod:`pytest_kubelab.description` reads it, as it
+    does for the generated checkpoint pages (``python -m pytest_kubelab.specdoc``).
     """
     doc = inspect.getdoc(getattr(item, "obj", None)) if isinstance(item, pytest.Function) else None
-    if not doc:
-        return ""
-    # ``literal`` (reST, for pytest --fixtures and the docs) reads as `literal` to students.
-    return " ".join(doc.split("\n\n", 1)[0].split()).replace("``", "`")
+    return parse(doc).in_language(lang)
 
 
 def outcome_of(
@@ -53,7 +53,7 @@ def outcome_of(
         "verdict": verdict.key if verdict else None,
         "timed_out": _timed_out(verdict),
         "duration": report.duration,
-        "description": description_of(item),
+        "description": description_of(item, lang),
     }
     if report.when == "call" and report.passed:
         message = redact(verdict.render(lang)) if verdict else ""

@@ -2,11 +2,12 @@
 
 Each checkpoint's description is its test's docstring, and what it asserts is the
 test's body, so the spec a reader sees is the code that grades. The page lists, per
-step, every checkpoint with its points, title, description, blocking rules, the build
-fixtures its test requests (``pytest.mark.usefixtures`` on the test or in the file's
-``pytestmark``: what ``--lab-provision`` builds for it) and the test body. The tests
-are read with :mod:`ast`, never imported, so generating the page runs none of the
-lab's code::
+step, every checkpoint with its points, title, descriptions (English and Korean, read
+by :mod:`pytest_kubelab.description` as the report and the grade JSON read them),
+blocking rules, the build fixtures its test requests (``pytest.mark.usefixtures`` on
+the test or in the file's ``pytestmark``: what ``--lab-provision`` builds for it) and
+the test body. The tests are read with :mod:`ast`, never imported, so generating the
+page runs none of the lab's code::
 
     python -m pytest_kubelab.specdoc examples/webapp_lab > docs/spec/webapp.md
     python -m pytest_kubelab.specdoc examples/webapp_lab --check docs/spec/webapp.md
@@ -27,10 +28,12 @@ from pathlib import Path
 
 import yaml
 
+from .description import Description, parse
 from .spec import LabSpec, load_spec
 
 MARK = "checkpoint"
 USEFIXTURES = "usefixtures"
+NO_KOREAN = "(none: Korean runs show the English description)"
 
 
 class SpecDocError(Exception):
@@ -45,9 +48,14 @@ class CheckpointTest:
     checkpoint_id: str
     path: Path
     name: str
-    docstring: str
+    docstring: str  # as written, cleaned of its indentation
     body: str
     fixtures: tuple[str, ...] = ()
+
+    @property
+    def description(self) -> Description:
+        """The English and Korean descriptions its docstring gives."""
+        return parse(self.docstring)
 
 
 def _checkpoint_id(decorator: ast.expr) -> str | None:
@@ -117,7 +125,7 @@ def checkpoint_tests(folder: Path) -> Iterator[CheckpointTest]:
                         checkpoint_id,
                         path,
                         node.name,
-                        " ".join((ast.get_docstring(node) or "").split()),
+                        ast.get_docstring(node) or "",
                         _body_without_docstring(node, source),
                         fixtures,
                     )
@@ -162,10 +170,11 @@ def render(spec: LabSpec) -> str:
         f"{spec.path.parent.name}`; do not edit: edit lab.yaml or the tests. -->",
         "",
         f"Lab `{spec.name}`: {len(spec.checkpoints)} checkpoints, {total} points. Each "
-        "checkpoint's description is its test's docstring; the code block is the test's body, "
-        "which is what grades it, with the values of `lab.yaml`'s `expected:`, shown first. "
-        "Build fixtures are the installations its test requests: what `--lab-provision` "
-        "builds (with everything before them in `provision.yaml`) before grading it.",
+        "checkpoint's description is its test's docstring (its first paragraph in English, its "
+        "`ko:` paragraph in Korean); the code block is the test's body, which is what grades "
+        "it, with the values of `lab.yaml`'s `expected:`, shown first. Build fixtures are the "
+        "installations its test requests: what `--lab-provision` builds (with everything "
+        "before them in `provision.yaml`) before grading it.",
         "",
         "## Expected values (`lab.expected`)",
         "",
@@ -184,7 +193,9 @@ def render(spec: LabSpec) -> str:
                 "",
                 f"{checkpoint.title.get('ko', '')}",
                 "",
-                test.docstring or "(no docstring)",
+                f"Description: {test.description.en or '(none)'}",
+                "",
+                f"설명: {test.description.ko or NO_KOREAN}",
                 "",
                 f"Needs: {_ids(checkpoint.needs)}. Likely causes: {_ids(checkpoint.causes)}. "
                 f"Build fixtures: {_ids(test.fixtures)}. "

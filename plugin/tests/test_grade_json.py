@@ -48,12 +48,12 @@ def test_grade_json_shape(run_lab: Callable[..., LabRun]) -> None:
     assert grade["score"] == sum(c["earned"] for c in grade["checkpoints"])
     assert grade["max_score"] == sum(c["points"] for c in grade["checkpoints"])
     assert grade["score"] < grade["max_score"]
-    # The description is the first paragraph of the checkpoint test's docstring.
+    # The description is the checkpoint test's docstring in the run's language (Korean).
     nodes = next(c for c in grade["checkpoints"] if c["id"] == "obs.1.nodes")
-    assert nodes["description"] == _first_paragraph("test_step1_cluster.py", "test_nodes")
+    assert nodes["description"] == _korean_description("test_step1_cluster.py", "test_nodes")
 
 
-def _first_paragraph(module: str, test: str) -> str:
+def _korean_description(module: str, test: str) -> str:
     import ast
 
     from .conftest import REPO
@@ -61,8 +61,9 @@ def _first_paragraph(module: str, test: str) -> str:
     tree = ast.parse((REPO / "tests" / "lab1_observability" / module).read_text())
     function = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == test)
     doc = ast.get_docstring(function) or ""
-    assert doc, f"{module}::{test} has no docstring"
-    return " ".join(doc.split("\n\n", 1)[0].split()).replace("``", "`")
+    korean = next((p for p in doc.split("\n\n") if p.startswith("ko:")), "")
+    assert korean, f"{module}::{test} has no ko: paragraph"
+    return " ".join(korean.removeprefix("ko:").split()).replace("``", "`")
 
 
 def test_junit_properties_carry_the_checkpoint(

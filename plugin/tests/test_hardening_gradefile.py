@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -96,6 +97,8 @@ def test_a_signal_leaves_a_valid_grade_and_junit(
     unjudged = [c for c in data["checkpoints"] if c["message"].startswith("not judged")]
     assert unjudged
     assert all(c["outcome"] == "skipped" and c["earned"] == 0 for c in unjudged)
+    # Described from collection, in the run's language (English here), though never run.
+    assert all(c["description"] and not re.search("[가-힣]", c["description"]) for c in unjudged)
     assert data["max_score"] == sum(c["points"] for c in data["checkpoints"])
     assert data["score"] == sum(c["earned"] for c in data["checkpoints"])
     assert len(data["checkpoints"]) == len({c["id"] for c in data["checkpoints"]}) == 41

@@ -128,7 +128,7 @@ _ALLOWED = """
     readiness right-sizing request limit usage HPA Utilization
     forbidden view exec null hostname mismatch context true standard kubelet
     code name title labels values data ramCost memoryCost team prometheus app web
-    Terminating Pending CrashLoopBackOff ImagePullBackOff
+    Terminating Pending NotReady CrashLoopBackOff ImagePullBackOff
 """
 ALLOWED_ENGLISH = frozenset(_ALLOWED.split())
 # Commands written without backticks in a heading, e.g. "(kubectl get pods -o wide -n demo)".

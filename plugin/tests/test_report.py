@@ -162,12 +162,15 @@ def test_all_passed_report_congratulates(run_lab: Callable[..., Any], lab_copy: 
     page = (lab_copy / "report.html").read_text(encoding="utf-8")
     assert render("report.all_passed", "ko") in page
     assert 'class="kl-card' not in page
-    # Each checkpoint's row shows what it asserts: its test's docstring, under its title.
+    # Each checkpoint's row shows what it asserts under its title: its test's docstring,
+    # in Korean (the ko: paragraph) as the run is.
     # pytest-html keeps the rows as escaped JSON inside the page.
     rows = html.unescape(page).replace('\\"', '"')
     assert rows.count('<div class="kl-description">') == len(run.outcomes())
     assert "Step 2: kube-prometheus-stack" not in rows  # the module docstring is not one
-    assert '<div class="kl-description">kube-prometheus-stack installed: Helm release' in rows
+    assert '<div class="kl-description">kube-prometheus-stack installed' not in rows
+    # The rows are JSON: Hangul is written as \\u escapes.
+    assert json.dumps("kube-prometheus-stack 설치: monitoring")[1:-1] in rows
     assert "``" not in rows  # reST literals read as `code`
 
 

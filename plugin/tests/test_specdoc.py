@@ -35,7 +35,8 @@ def test_every_checkpoint_has_one_test_with_a_description(lab: str) -> None:
     assert not undocumented
     page = render(spec)
     for test in tests.values():
-        assert test.docstring in page
+        assert f"Description: {test.description.en}\n" in page
+        assert f"설명: {test.description.ko}\n" in page
         assert test.body and test.body in page  # the assertion itself, not only its name
 
 
@@ -80,13 +81,21 @@ def test_the_body_is_shown_without_the_docstring_and_nothing_is_imported(tmp_pat
 
             @pytest.mark.checkpoint("t.1.b")
             def test_b(lab):
-                """B holds."""
+                """B holds
+                (``b`` is set).
+
+                ko: B가
+                맞습니다.
+                """
                 lab.require(check_b())
             ''',
         )
     )
     page = render(spec)
-    assert "Port 30090 answers.\n" in page
+    assert "Description: Port 30090 answers.\n" in page
+    assert "설명: (none: Korean runs show the English description)\n" in page
+    # Each description on one line, literals as `code`: as the report shows them.
+    assert "Description: B holds (`b` is set).\n\n설명: B가 맞습니다.\n" in page
     assert '```python\nassert lab.expected["port"] == 30090, "wrong port"\n```' in page
     assert "### `t.1.b` — B (2 points)" in page
     assert "port: 30090" in page  # the expected values are shown

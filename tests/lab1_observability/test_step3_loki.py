@@ -12,7 +12,10 @@ pytestmark = pytest.mark.usefixtures("loki_stack")
 
 @pytest.mark.checkpoint("obs.3.release")
 def test_release(lab):
-    """loki-stack installed: Helm release loki is deployed in monitoring."""
+    """loki-stack installed: Helm release loki is deployed in monitoring.
+
+    ko: loki-stack 설치: monitoring 네임스페이스의 Helm 릴리스 loki가 deployed 상태입니다.
+    """
     release = lab.expected["loki"]
     namespace = lab.expected["namespace"]
     lab.require(expect.helm_release_deployed(namespace, release["release"], release["install"]))
@@ -20,7 +23,10 @@ def test_release(lab):
 
 @pytest.mark.checkpoint("obs.3.loki-ready")
 def test_loki_ready(lab):
-    """StatefulSet loki is Ready and its volume claim storage-loki-0 is Bound."""
+    """StatefulSet loki is Ready and its volume claim storage-loki-0 is Bound.
+
+    ko: StatefulSet loki가 Ready 상태이고, 그 볼륨(PVC storage-loki-0)이 Bound 상태입니다.
+    """
     conf = lab.expected["loki"]
     lab.require(
         loki.ready_with_volume(
@@ -31,7 +37,10 @@ def test_loki_ready(lab):
 
 @pytest.mark.checkpoint("obs.3.promtail")
 def test_promtail(lab):
-    """The log agent DaemonSet (promtail, or Alloy) is Ready on every node."""
+    """The log agent DaemonSet (promtail, or Alloy) is Ready on every node.
+
+    ko: 로그 수집 에이전트 DaemonSet(promtail 또는 Alloy)이 모든 노드에서 Ready 상태입니다.
+    """
     conf = lab.expected["loki"]
     agent = loki.LogAgent(
         namespace=lab.expected["namespace"],
@@ -44,7 +53,10 @@ def test_promtail(lab):
 @pytest.mark.usefixtures("prometheus_stack")
 @pytest.mark.checkpoint("obs.3.grafana-loki-datasource")
 def test_grafana_loki_datasource(lab):
-    """Grafana lists a datasource of type loki and its health check passes."""
+    """Grafana lists a datasource of type loki and its health check passes.
+
+    ko: Grafana에 type이 loki인 데이터소스가 있고, 그 데이터소스의 상태 확인이 성공합니다.
+    """
     conf = lab.expected["grafana"]
     api = grafana.Grafana(
         namespace=lab.expected["namespace"],
@@ -58,7 +70,10 @@ def test_grafana_loki_datasource(lab):
 
 @pytest.mark.checkpoint("obs.3.logs-flowing")
 def test_logs_flowing(lab):
-    """Loki returns at least one log stream from the last 15 minutes."""
+    """Loki returns at least one log stream from the last 15 minutes.
+
+    ko: Loki가 최근 15분 동안의 로그 스트림을 하나 이상 돌려줍니다.
+    """
     conf = lab.expected["loki"]
     agent = loki.LogAgent(
         namespace=lab.expected["namespace"],

@@ -11,7 +11,10 @@ pytestmark = pytest.mark.usefixtures("jaeger")
 
 @pytest.mark.checkpoint("obs.4.release")
 def test_release(lab):
-    """Jaeger installed: Helm release jaeger is deployed in monitoring."""
+    """Jaeger installed: Helm release jaeger is deployed in monitoring.
+
+    ko: Jaeger 설치: monitoring 네임스페이스의 Helm 릴리스 jaeger가 deployed 상태입니다.
+    """
     release = lab.expected["jaeger"]
     namespace = lab.expected["namespace"]
     lab.require(expect.helm_release_deployed(namespace, release["release"], release["install"]))
@@ -19,7 +22,10 @@ def test_release(lab):
 
 @pytest.mark.checkpoint("obs.4.jaeger-ready")
 def test_jaeger_ready(lab):
-    """Deployment jaeger (v1 all-in-one or v2) is Ready."""
+    """Deployment jaeger (v1 all-in-one or v2) is Ready.
+
+    ko: Deployment jaeger(v1 all-in-one 또는 v2)가 Ready 상태입니다.
+    """
     conf = lab.expected["jaeger"]
     lab.require(jaeger.ready(lab.expected["namespace"], conf["deployment"], conf["release"]))
 
@@ -27,7 +33,10 @@ def test_jaeger_ready(lab):
 @pytest.mark.usefixtures("jaeger_query_nodeport")
 @pytest.mark.checkpoint("obs.4.jaeger-ui")
 def test_jaeger_ui(lab):
-    """http://<node>:30081 serves the Jaeger UI page."""
+    """http://<node>:30081 serves the Jaeger UI page.
+
+    ko: http://<노드>:30081에서 Jaeger UI 페이지가 열립니다.
+    """
     conf = lab.expected["jaeger"]
     query = jaeger.QueryServices(
         namespace=lab.expected["namespace"],
@@ -41,7 +50,10 @@ def test_jaeger_ui(lab):
 
 @pytest.mark.checkpoint("obs.4.jaeger-api")
 def test_jaeger_api(lab):
-    """The query API answers with a service list (/api/v3/services, else /api/services)."""
+    """The query API answers with a service list (/api/v3/services, else /api/services).
+
+    ko: 조회 API가 서비스 목록으로 응답합니다 (/api/v3/services, 없으면 /api/services).
+    """
     conf = lab.expected["jaeger"]
     query = jaeger.QueryServices(
         namespace=lab.expected["namespace"],
