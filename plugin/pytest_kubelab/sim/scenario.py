@@ -203,7 +203,7 @@ def _read(relative: str) -> dict[str, Any]:
         (folders[0] if folders else Path(".")) / relative,
     )
     try:
-        data = yamlio.load(entry.read_text(encoding="utf-8"))
+        data = yamlio.load_shared(entry.read_text(encoding="utf-8"))
     except (OSError, ValueError):  # missing, a folder, or a name the filesystem rejects
         raise ScenarioError(f"scenario file {relative} does not exist") from None
     except yaml.YAMLError as exc:
