@@ -6,7 +6,9 @@ against a simulated scenario and returns the outcome plus the grade JSON.
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import shutil
 import signal
 from collections.abc import Callable
@@ -68,12 +70,13 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 # first so that no worker picks one up last while the others idle; the rest keep their order.
 LONGEST_FIRST = (
     "test_xdist_equivalence.py",
-    "test_fuzz_parsers.py",
     "test_hardening_time.py",
     "test_readonly_and_secrets.py",
-    "test_watch.py",
-    "test_provision_runner.py",
     "test_faults.py",
+    "test_watch.py",
+    "test_class_command.py",
+    "test_lazy_setup.py",
+    "test_lab_kubecost.py",
 )
 
 
@@ -144,14 +147,51 @@ def lab_copy(pytester: pytest.Pytester) -> Path:
     return pytester.path
 
 
-@pytest.fixture
-def run_lab(pytester: pytest.Pytester, lab_copy: Path) -> Callable[..., LabRun]:
-    """Run the lab spec on ``--lab-sim SCENARIO`` (plus extra args); returns a :class:`LabRun`."""
+# Imported once by the self-test process before its first in-process lab run. pytester
+# drops every module an in-process run imports when the run ends, so whatever the first
+# run imports would be imported (and, for pytest plugins' packages, assertion-rewritten)
+# again by every run: about 1 s of CPU each. Modules loaded before are kept.
+SHARED_MODULES = (
+    "hypothesis",  # its pytest plugin imports it at the end of every run
+    "jsonschema",
+    "kubernetes.client",
+    "kubernetes.config",
+    "pytest_html.report",
+    "pytest_html.report_data",
+)
 
-    def run(scenario: str, *args: str, labs: tuple[str, ...] = LABS) -> LabRun:
+
+@pytest.fixture(scope="session")
+def _shared_modules() -> None:
+    """Every module of the plugin and the libraries a lab run uses, imported once."""
+    import pytest_kubelab
+
+    for module in pkgutil.walk_packages(pytest_kubelab.__path__, "pytest_kubelab."):
+        if not module.name.endswith("__main__"):
+            importlib.import_module(module.name)
+    for name in SHARED_MODULES:
+        importlib.import_module(name)
+
+
+@pytest.fixture
+def run_lab(
+    pytester: pytest.Pytester, lab_copy: Path, _shared_modules: None
+) -> Callable[..., LabRun]:
+    """Run the lab spec on ``--lab-sim SCENARIO`` (plus extra args); returns a :class:`LabRun`.
+
+    The run is a pytest session inside this process (``pytester.runpytest_inprocess``),
+    with state of its own (:mod:`pytest_kubelab.sessionscope`); ``subprocess=True`` runs
+    it as a student would, in a process of its own, for what only a process shows
+    (signals, start-up imports, file descriptors).
+    """
+
+    def run(
+        scenario: str, *args: str, labs: tuple[str, ...] = LABS, subprocess: bool = False
+    ) -> LabRun:
         grade_path = lab_copy / f"grade-{scenario}.json"
         paths = [str(lab_copy / "tests" / lab) for lab in labs]
-        result = pytester.runpytest_subprocess(
+        runner = pytester.runpytest_subprocess if subprocess else pytester.runpytest_inprocess
+        result = runner(
             *paths,
             "--lab-sim",
             scenario,

@@ -1,7 +1,9 @@
 """Proofs over EVERY scenario: grading is read-only and never writes a secret anywhere.
 
-Each scenario is graded once in a subprocess, exactly as a student would run it, with
-the HTML report, the JUnit XML, the grade JSON and verbose terminal output all on. The
+Each scenario is graded once, as a pytest run inside this process like most self-tests
+(its state is its own: :mod:`pytest_kubelab.sessionscope`), with the HTML report, the
+JUnit XML, the grade JSON and verbose terminal output all on; two scenarios are graded
+again in a process of their own, exactly as a student runs them. The
 simulator's request log (exported through ``KUBELAB_SIM_LOG``) must hold GETs only, and
 none of the outputs may contain a Secret value of that scenario or the kubeconfig token
 (values the lab text publishes, quoted in the static message catalog, excepted).
@@ -33,6 +35,26 @@ def test_grading_is_read_only_and_leaks_no_secret(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    _assert_read_only_without_leaks(scenario, run_lab, tmp_path, monkeypatch)
+
+
+@pytest.mark.parametrize("scenario", ["complete", "fault-secrets-in-text"])
+def test_a_students_own_process_is_read_only_and_leaks_no_secret(
+    scenario: str,
+    run_lab: Callable[..., LabRun],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _assert_read_only_without_leaks(scenario, run_lab, tmp_path, monkeypatch, subprocess=True)
+
+
+def _assert_read_only_without_leaks(
+    scenario: str,
+    run_lab: Callable[..., LabRun],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    subprocess: bool = False,
+) -> None:
     log_path = tmp_path / "requests.json"
     html, junit = tmp_path / "report.html", tmp_path / "junit.xml"
     monkeypatch.setenv(REQUEST_LOG_ENV, str(log_path))
@@ -51,6 +73,7 @@ def test_grading_is_read_only_and_leaks_no_secret(
         "--self-contained-html",
         "--junitxml",
         str(junit),
+        subprocess=subprocess,
     )
     assert run.grade, run.text
     assert "error" not in run.outcomes().values(), run.text
