@@ -161,7 +161,7 @@ SHARED_MODULES = (
 )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def _shared_modules() -> None:
     """Every module of the plugin and the libraries a lab run uses, imported once."""
     import pytest_kubelab
@@ -174,9 +174,7 @@ def _shared_modules() -> None:
 
 
 @pytest.fixture
-def run_lab(
-    pytester: pytest.Pytester, lab_copy: Path, _shared_modules: None
-) -> Callable[..., LabRun]:
+def run_lab(pytester: pytest.Pytester, lab_copy: Path) -> Callable[..., LabRun]:
     """Run the lab spec on ``--lab-sim SCENARIO`` (plus extra args); returns a :class:`LabRun`.
 
     The run is a pytest session inside this process (``pytester.runpytest_inprocess``),

@@ -37,7 +37,7 @@ def test_urls_follow_the_map() -> None:
 
 
 def test_bad_map_is_a_usage_error(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest_subprocess("--nodeport-map", "30080=nowhere")
+    result = pytester.runpytest_inprocess("--nodeport-map", "30080=nowhere")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "--nodeport-map accepts NODEPORT=HOST:PORT" in result.stderr.str()
 
@@ -60,9 +60,9 @@ def test_nodeports_answer_where_the_map_says(
             "step2 or step5",
         ]
         monkeypatch.setenv("KUBELAB_NODEPORT_MAP", ports)
-        mapped = pytester.runpytest_subprocess(*common)
+        mapped = pytester.runpytest_inprocess(*common)
         monkeypatch.delenv("KUBELAB_NODEPORT_MAP")
-        unmapped = pytester.runpytest_subprocess(*common)
+        unmapped = pytester.runpytest_inprocess(*common)
     mapped.assert_outcomes(passed=10)
     outcome = unmapped.parseoutcomes()
     assert outcome.get("failed", 0) >= 2  # grafana-nodeport and web-reachable refuse

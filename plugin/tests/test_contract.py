@@ -106,7 +106,7 @@ def test_a_broken_lab_yaml_stops_the_run_with_one_line(pytester: pytest.Pytester
     spec.write_text(
         spec.read_text(encoding="utf-8").replace("replicas: 2", "replicas: two"), encoding="utf-8"
     )
-    result = pytester.runpytest_subprocess("webapp_lab", "--lab-sim", "webapp-complete")
+    result = pytester.runpytest_inprocess("webapp_lab", "--lab-sim", "webapp-complete")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "expected.app.replicas must be an integer, got 'two'" in result.stderr.str()
     assert "Traceback" not in result.stdout.str() + result.stderr.str()

@@ -30,7 +30,7 @@ def _grade(
     shutil.copy(REPO / "pyproject.toml", pytester.path / "pyproject.toml")
     grade, log = pytester.path / "grade.json", pytester.path / "requests.json"
     monkeypatch.setenv(REQUEST_LOG_ENV, str(log))
-    result = pytester.runpytest_subprocess(
+    result = pytester.runpytest_inprocess(
         "webapp_lab", "--lab-sim", scenario, "--lab-wait", "5", "--grade-json", str(grade), *args
     )
     data = json.loads(grade.read_text(encoding="utf-8"))
@@ -83,7 +83,7 @@ def test_two_mistakes_cost_exactly_their_points_with_the_labs_own_messages(
 
 def test_the_labs_scenarios_are_found_in_its_folder(pytester: pytest.Pytester) -> None:
     shutil.copytree(EXAMPLE, pytester.path / "webapp_lab")
-    result = pytester.runpytest_subprocess("webapp_lab", "--lab-sim", "no-such-scenario")
+    result = pytester.runpytest_inprocess("webapp_lab", "--lab-sim", "no-such-scenario")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     accepted = result.stderr.str()
     assert "webapp-broken" in accepted and "webapp-complete" in accepted

@@ -127,7 +127,7 @@ def test_bad_kubeconfig_run_fails_once_per_lab_with_every_output(
 ) -> None:
     path = _write(tmp_path, name)
     grade, junit, html = tmp_path / "grade.json", tmp_path / "junit.xml", tmp_path / "r.html"
-    result = pytester.runpytest_subprocess(
+    result = pytester.runpytest_inprocess(
         str(lab_copy / "tests"),
         "--kubeconfig",
         str(path),

@@ -78,7 +78,7 @@ def my_lab(pytester: pytest.Pytester) -> Path:
 
 def _grade(pytester: pytest.Pytester, folder: Path, *args: str) -> tuple[pytest.RunResult, dict]:
     grade = pytester.path / "grade.json"
-    result = pytester.runpytest_subprocess(
+    result = pytester.runpytest_inprocess(
         str(folder), "--strict-markers", "--grade-json", str(grade), "-p", "no:cacheprovider", *args
     )
     data = json.loads(grade.read_text(encoding="utf-8")) if grade.exists() else {}
@@ -113,7 +113,7 @@ def test_step_and_lab_markers_come_from_lab_yaml_with_no_maximum(
     assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
     result, grade = _grade(pytester, my_lab, "-m", "mylab and step8")
     assert [c["id"] for c in grade["checkpoints"]] == ["my.8.fail"]
-    markers = pytester.runpytest_subprocess(str(my_lab), "--markers").stdout.str()
+    markers = pytester.runpytest_inprocess(str(my_lab), "--markers").stdout.str()
     assert "@pytest.mark.step8:" in markers and "@pytest.mark.mylab:" in markers
 
 
@@ -166,7 +166,7 @@ def test_pytests_own_sections_are_headed_by_the_checkpoint(
 def test_selecting_a_step_the_lab_does_not_have_selects_nothing(
     pytester: pytest.Pytester, my_lab: Path
 ) -> None:
-    result = pytester.runpytest_subprocess(str(my_lab), "--strict-markers", "-m", "step5")
+    result = pytester.runpytest_inprocess(str(my_lab), "--strict-markers", "-m", "step5")
     assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
     assert "Unknown marker" not in result.stdout.str() + result.stderr.str()
     assert "4 deselected" in result.stdout.str()

@@ -19,7 +19,7 @@ import pytest
 def test_bad_values_are_usage_errors(
     pytester: pytest.Pytester, args: list[str], expected: str
 ) -> None:
-    result = pytester.runpytest_subprocess(*args)
+    result = pytester.runpytest_inprocess(*args)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert expected in result.stderr.str()
 
@@ -28,13 +28,13 @@ def test_environment_twin_is_read(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("KUBELAB_LANG", "de")
-    result = pytester.runpytest_subprocess()
+    result = pytester.runpytest_inprocess()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "--lab-lang accepts ko or en (got 'de')" in result.stderr.str()
 
 
 def test_ini_twin_is_read(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\nkubelab_wait = never\n")
-    result = pytester.runpytest_subprocess()
+    result = pytester.runpytest_inprocess()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "(got 'never')" in result.stderr.str()

@@ -76,7 +76,7 @@ def _write_tests(pytester: pytest.Pytester, b_ok: bool) -> None:
 
 def _grade(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, dict[str, object]]:
     out = pytester.path / "grade.json"
-    result = pytester.runpytest_subprocess(
+    result = pytester.runpytest_inprocess(
         "minilab", "--lab-sim", "fresh", "--grade-json", str(out), "-v", "--strict-markers", *args
     )
     return result, json.loads(out.read_text(encoding="utf-8"))
@@ -122,7 +122,7 @@ def test_unknown_checkpoint_id_is_a_clear_error(mini_lab: pytest.Pytester) -> No
         "import pytest\n\n@pytest.mark.checkpoint('m.9.zzz')\ndef test_x(lab):\n    pass\n",
         encoding="utf-8",
     )
-    result = mini_lab.runpytest_subprocess("minilab", "--lab-sim", "fresh")
+    result = mini_lab.runpytest_inprocess("minilab", "--lab-sim", "fresh")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "checkpoint('m.9.zzz') is not a checkpoint of" in result.stderr.str()
     assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
@@ -132,7 +132,7 @@ def test_broken_lab_yaml_is_a_usage_error_not_a_crash(mini_lab: pytest.Pytester)
     _write_tests(mini_lab, b_ok=True)
     spec = mini_lab.path / "minilab" / "lab.yaml"
     spec.write_text(MINI_LAB.replace("needs: [m.1.a],", "needs: [m.9.nope],"), encoding="utf-8")
-    result = mini_lab.runpytest_subprocess("minilab", "--lab-sim", "fresh")
+    result = mini_lab.runpytest_inprocess("minilab", "--lab-sim", "fresh")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "m.1.b.needs names 'm.9.nope'" in result.stderr.str()
     assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
@@ -159,7 +159,7 @@ def _spec_error(mini_lab: pytest.Pytester, old: str, new: str) -> str:
     text = MINI_LAB.replace(old, new)
     assert text != MINI_LAB
     spec.write_text(text, encoding="utf-8")
-    result = mini_lab.runpytest_subprocess("minilab", "--lab-sim", "fresh")
+    result = mini_lab.runpytest_inprocess("minilab", "--lab-sim", "fresh")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
     return result.stderr.str()

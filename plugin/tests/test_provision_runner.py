@@ -296,7 +296,7 @@ def _lab_run(
     lab: str = "tests/lab1_kubecost",
     provision: bool = True,
 ) -> pytest.RunResult:
-    return pytester.runpytest_subprocess(
+    return pytester.runpytest_inprocess(
         str(pytester.path / lab),
         *(["--lab-provision"] if provision else []),
         "--kubeconfig",

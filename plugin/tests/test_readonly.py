@@ -38,7 +38,7 @@ def test_grading_sends_only_get_requests(
     pytester.makeconftest(DUMP_LOG)
     out = pytester.path / "log.json"
     monkeypatch.setenv("SIM_LOG_OUT", str(out))
-    pytester.runpytest_subprocess("tests", "--lab-sim", scenario, "--lab-wait", "5")
+    pytester.runpytest_inprocess("tests", "--lab-sim", scenario, "--lab-wait", "5")
     log = json.loads(out.read_text(encoding="utf-8"))
     assert log, "the run made no API requests at all"
     assert {method for method, _ in log} == {"GET"}

@@ -247,7 +247,7 @@ def test_selection_decides_what_is_watched(
 def test_refused_combinations_say_why_in_one_line(
     pytester: pytest.Pytester, lab_copy: Path, extra: tuple[str, ...], message: str
 ) -> None:
-    result = pytester.runpytest_subprocess(
+    result = pytester.runpytest_inprocess(
         OBS, "--lab-sim", "complete", "--lab-watch", "--lab-lang", "en", *extra
     )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
@@ -367,7 +367,7 @@ def test_parse_timeline_orders_steps_by_time() -> None:
 
 
 def test_nothing_selected_says_how_to_select(pytester: pytest.Pytester, lab_copy: Path) -> None:
-    result = pytester.runpytest_subprocess(
+    result = pytester.runpytest_inprocess(
         OBS, "-k", "no_such_test", "--lab-sim", "complete", "--lab-watch", "--lab-lang", "en"
     )
     assert "No checkpoint is selected to watch" in result.stdout.str()

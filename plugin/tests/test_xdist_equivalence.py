@@ -66,7 +66,11 @@ def _grade(
     pytester: pytest.Pytester, lab_copy: Path, tag: str, args: list[str]
 ) -> tuple[dict[str, Any], list[str], list[tuple[Any, ...]], str]:
     grade, junit = lab_copy / f"grade-{tag}.json", lab_copy / f"junit-{tag}.xml"
-    result = pytester.runpytest_subprocess(
+    # The serial run is a pytest session in this process (cheaper); an xdist controller
+    # gets a process of its own, as its workers do.
+    parallel = "-n" in args
+    run = pytester.runpytest_subprocess if parallel else pytester.runpytest_inprocess
+    result = run(
         str(lab_copy / "tests"),
         "--grade-json",
         str(grade),
