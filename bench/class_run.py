@@ -33,7 +33,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pytest_kubelab.labdetect import spec_paths_for
 from pytest_kubelab.sim.runtime import LATENCY_ENV, start
+from pytest_kubelab.sim.scenario import use_lab_folders
 
 REPO = Path(__file__).resolve().parents[1]
 # Complete and failing clusters, as a class really looks: 3 of 8 pass everything.
@@ -84,6 +86,9 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=20.0)
     parser.add_argument("--out", type=Path, default=None, help="keep the gradebook here")
     args = parser.parse_args()
+    # The simulator serves the scenarios of the repository's labs (they live in the lab
+    # folders, not in the package).
+    use_lab_folders(spec.parent for spec in spec_paths_for([REPO / "tests"]))
     os.environ[LATENCY_ENV] = str(args.latency_ms)
     with ExitStack() as stack, tempfile.TemporaryDirectory(prefix="kubelab-class-") as tmp:
         work = Path(tmp)

@@ -42,8 +42,9 @@ from pathlib import Path
 from typing import Any
 
 from pytest_kubelab.kube.podstatus import FATAL_WAITING_REASONS
+from pytest_kubelab.labdetect import spec_paths_for
 from pytest_kubelab.sim.runtime import LATENCY_ENV, REQUEST_LOG_ENV, start
-from pytest_kubelab.sim.scenario import available_scenarios, load_scenario
+from pytest_kubelab.sim.scenario import available_scenarios, load_scenario, use_lab_folders
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
@@ -250,6 +251,9 @@ def main() -> None:
     parser.add_argument("--kubectl", default=shutil.which("kubectl") or "kubectl")
     parser.add_argument("--wait-timeout", type=int, default=30)
     args = parser.parse_args()
+    # The simulator serves the scenarios of the repository's labs (they live in the lab
+    # folders, not in the package).
+    use_lab_folders(spec.parent for spec in spec_paths_for([REPO / "tests"]))
     names = available_scenarios()
     terminal, terminal_note = pick_terminal_scenario(names)
     load_before = os.getloadavg()

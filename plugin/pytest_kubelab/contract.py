@@ -17,6 +17,7 @@ loosened where the lab accepts more.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -168,13 +169,28 @@ def _merge(schemas: list[dict[str, Any]]) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m pytest_kubelab.contract LAB_YAML``: print an inferred schema file."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) != 1:
-        print("usage: python -m pytest_kubelab.contract path/to/lab.yaml", file=sys.stderr)
-        return 2
-    raw = yamlio.load(Path(args[0]).read_text(encoding="utf-8")) or {}
+    parser = argparse.ArgumentParser(
+        prog="python -m pytest_kubelab.contract",
+        description="Print a schema for the expected: values of a lab.yaml (JSON Schema in "
+        "YAML), to save as expected.schema.yaml beside it.",
+    )
+    parser.add_argument("lab_yaml", type=Path, help="path/to/lab.yaml (the file, not its folder)")
+    args = parser.parse_args(argv)
+    path: Path = args.lab_yaml
+    if path.is_dir() and (path / "lab.yaml").is_file():
+        path = path / "lab.yaml"  # a lab folder names its lab.yaml well enough
+    try:
+        raw = yamlio.load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        parser.error(f"cannot read {path}: {exc.strerror or exc}")
+    except UnicodeDecodeError:
+        parser.error(f"{path}: not UTF-8 text")
+    except yaml.YAMLError as exc:
+        parser.error(f"{path}: not valid YAML: {exc}")
+    if not isinstance(raw, dict):
+        parser.error(f"{path}: the top level must be a mapping with expected:")
     header = (
-        f"# The typed contract of {Path(args[0]).name}'s expected: values (JSON Schema in YAML),\n"
+        f"# The typed contract of {path.name}'s expected: values (JSON Schema in YAML),\n"
         "# inferred by `python -m pytest_kubelab.contract`; loosen it where the lab accepts more.\n"
     )
     sys.stdout.write(

@@ -8,6 +8,7 @@ else (an unrelated project with pytest-kubelab installed) leaves the plugin iner
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -32,9 +33,14 @@ def spec_for(path: Path) -> Path | None:
 
 def spec_paths_in_args(config: pytest.Config) -> list[Path]:
     """The ``lab.yaml`` files governing the paths on the command line (or testpaths)."""
+    return spec_paths_for(Path(str(arg).split("::")[0]) for arg in config.args)
+
+
+def spec_paths_for(paths: Iterable[Path]) -> list[Path]:
+    """The ``lab.yaml`` files governing ``paths``: each one's own lab (in or above it), and
+    the lab folders directly inside a folder (``tests`` holding ``tests/lab1_*``)."""
     found: list[Path] = []
-    for arg in config.args:
-        path = Path(str(arg).split("::")[0])
+    for path in paths:
         if not path.exists():
             continue
         path = path.resolve()

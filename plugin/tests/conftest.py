@@ -11,7 +11,7 @@ import json
 import pkgutil
 import shutil
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -206,6 +206,36 @@ def run_lab(pytester: pytest.Pytester, lab_copy: Path) -> Callable[..., LabRun]:
         return LabRun(result, grade)
 
     return run
+
+
+class FakeConfig:
+    """What :func:`sessionscope.open_scope` uses of a ``pytest.Config``."""
+
+    def __init__(self) -> None:
+        self.stash = pytest.Stash()
+        self.cleanups: list[Callable[[], None]] = []
+
+    def add_cleanup(self, func: Callable[[], None]) -> None:
+        self.cleanups.append(func)
+
+    def close(self) -> None:
+        for func in reversed(self.cleanups):
+            func()
+
+
+@pytest.fixture
+def outer_run() -> Iterator[None]:
+    """A scope of its own for this test, standing for the run that starts the inner ones.
+
+    Without it the test would leave its lab messages, secrets or scenario folders in the
+    scope of the self-test run, for every later test of this worker to see.
+    """
+    config = FakeConfig()
+    from pytest_kubelab import sessionscope
+
+    sessionscope.open_scope(config)  # type: ignore[arg-type]
+    yield
+    config.close()
 
 
 def ctrl_c_reaches_the_child() -> None:

@@ -128,3 +128,30 @@ json_values = st.recursive(
 @given(st.dictionaries(st.text(min_size=1, max_size=6), json_values, max_size=4))
 def test_an_inferred_schema_accepts_the_values_it_was_inferred_from(value: dict[str, Any]) -> None:
     contract.check_expected(value, contract.infer_schema(value), "lab.yaml")
+
+
+def test_the_schema_command_reads_a_lab_yaml_or_its_folder(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    example = REPO / "examples" / "webapp_lab"
+    for target in (example, example / "lab.yaml"):
+        assert contract.main([str(target)]) == 0
+        assert "properties:" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["no-such-lab.yaml"], "cannot read no-such-lab.yaml: No such file or directory"),
+        ([], "the following arguments are required: lab_yaml"),
+        (["lab.yaml", "--bogus"], "unrecognized arguments: --bogus"),
+    ],
+)
+def test_the_schema_command_explains_a_bad_argument(
+    args: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        contract.main(args)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import shutil
 import textwrap
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from pytest_kubelab.redact import MASK, REDACTOR, redact
 from pytest_kubelab.sim.scenario import available_scenarios, use_lab_folders
 from pytest_kubelab.spec import load_spec
 
-from .conftest import REPO
+from .conftest import REPO, FakeConfig
 
 SECRET = "per-run-secret-4711"
 
@@ -81,34 +80,6 @@ def _grade_in_process(pytester: pytest.Pytester, tag: str) -> tuple[pytest.RunRe
         "scoped", "--lab-sim", "fresh", "--lab-wait", "0", "--grade-json", str(grade), "-s"
     )
     return result, json.loads(grade.read_text(encoding="utf-8"))
-
-
-class FakeConfig:
-    """What :func:`sessionscope.open_scope` uses of a ``pytest.Config``."""
-
-    def __init__(self) -> None:
-        self.stash = pytest.Stash()
-        self.cleanups: list[Callable[[], None]] = []
-
-    def add_cleanup(self, func: Callable[[], None]) -> None:
-        self.cleanups.append(func)
-
-    def close(self) -> None:
-        for func in reversed(self.cleanups):
-            func()
-
-
-@pytest.fixture
-def outer_run() -> Iterator[None]:
-    """A scope of its own for this test, standing for the run that starts the inner ones.
-
-    Without it the test would leave its lab messages and secrets in the scope of the
-    self-test run, for every later test of this worker to see.
-    """
-    config = FakeConfig()
-    sessionscope.open_scope(config)  # type: ignore[arg-type]
-    yield
-    config.close()
 
 
 def test_two_runs_in_one_process_share_nothing(pytester: pytest.Pytester, outer_run: None) -> None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 from pytest_kubelab.sim.runtime import SimulatedCluster, start
+
+from .conftest import REPO
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +107,18 @@ def test_log_endpoint_tails(sim: SimulatedCluster) -> None:
     )
     assert answer.text == "b\nc\n"
     assert json.loads(_get(sim, "/version").text)["gitVersion"] == "v1.31.2"
+
+
+def test_the_serve_command_finds_the_scenarios_of_the_labs_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], outer_run: None
+) -> None:
+    from pytest_kubelab.sim.__main__ import main
+
+    # Unknown names are refused with the scenarios of the labs it was pointed at.
+    with pytest.raises(SystemExit) as stopped:
+        main(["no-such-scenario", str(REPO / "examples" / "webapp_lab")])
+    assert stopped.value.code == 2
+    assert "these labs have: webapp-broken, webapp-complete" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["complete", str(tmp_path)])
+    assert f"no lab.yaml in or directly under {tmp_path}" in capsys.readouterr().err
