@@ -134,6 +134,14 @@ def _merge_into(merged: dict[str, dict[str, str]], text: str, where: str) -> Non
             isinstance(texts.get(lang), str) for lang in LANGUAGES
         ):
             raise CatalogError(f"{where}: {key} needs a text for each of {', '.join(LANGUAGES)}")
+        # A placeholder in one language only would reach students as literal {name}
+        # text in the other, or leave out what the message is about: stop the author now.
+        used = {lang: placeholders(texts[lang]) for lang in LANGUAGES}
+        if len({frozenset(names) for names in used.values()}) > 1:
+            listed = "; ".join(f"{lang}: {{{', '.join(sorted(used[lang]))}}}" for lang in used)
+            raise CatalogError(
+                f"{where}: {key} must use the same placeholders in every language ({listed})"
+            )
         merged[str(key)] = {str(lang): str(text) for lang, text in texts.items()}
 
 

@@ -6,8 +6,20 @@ that exists in one language only) would show a raw key or a literal ``{name}``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from pytest_kubelab.catalog import LANGUAGES, fill, joined, messages, phrase, placeholders, render
+from pytest_kubelab.catalog import (
+    LANGUAGES,
+    CatalogError,
+    add_lab_messages,
+    fill,
+    joined,
+    messages,
+    phrase,
+    placeholders,
+    render,
+)
 from pytest_kubelab.kube.podstatus import PodProblem
 from pytest_kubelab.readers import MalformedAnswer
 from pytest_kubelab.readers.kubecost import AllocationError, summarise
@@ -81,3 +93,25 @@ def test_sentence_parts_built_in_code_are_said_in_korean() -> None:
     with pytest.raises(MalformedAnswer) as bad:
         read_targets("[]")
     assert bad.value.phrase.render("ko") == "응답이 JSON 객체가 아님"
+
+
+@pytest.mark.parametrize(
+    ("messages_yaml", "said"),
+    [
+        (
+            'my.gone: {ko: "{service}{이/가} 없습니다", en: "{svc} is missing"}\n',
+            "my.gone must use the same placeholders in every language (ko: {service}; en: {svc})",
+        ),
+        ('my.half: {ko: "한국어만"}\n', "my.half needs a text for each of ko, en"),
+        ('nodes.none: {ko: "노드", en: "nodes"}\n', "'nodes.none' is already a pytest-kubelab key"),
+        ("- a list\n", "the top level must map message keys to texts"),
+        ("my.key: {ko: [\n", "not valid YAML"),
+    ],
+)
+def test_a_labs_message_mistake_stops_the_run_naming_the_key(
+    messages_yaml: str, said: str, tmp_path: Path, outer_run: None
+) -> None:
+    (tmp_path / "messages.yaml").write_text(messages_yaml, encoding="utf-8")
+    with pytest.raises(CatalogError) as stopped:
+        add_lab_messages(tmp_path)
+    assert said in str(stopped.value)
