@@ -32,6 +32,10 @@ def test_every_unserved_nodeport_maps_to_a_refusing_local_port() -> None:
         assert stand_ins.mapping[30081] != 30081
         assert _refuses(stand_ins.mapping[30081])
         assert not _refuses(stand_ins.mapping[30080])  # Grafana is served in this scenario
+        # What `python -m pytest_kubelab.sim` prints: the Services' nodePorts, and the one
+        # refusing port that stands for all the others.
+        assert 30080 in stand_ins.of_services and 30081 not in stand_ins.of_services
+        assert stand_ins.mapping[30081] == stand_ins.mapping[31999] == stand_ins.unserved
     finally:
         stand_ins.stop()
 

@@ -56,7 +56,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 {
                     "kubeconfig": str(sim.kubeconfig),
                     "server": sim.server_url,
-                    "nodeports": sim.nodeport_map,
+                    # The Services' nodePorts. Every other port of the NodePort range is
+                    # mapped to one local port where connections are refused.
+                    "nodeports": sim.nodeports.of_services,
+                    "other_nodeports": sim.nodeports.unserved,
                 }
             ),
             flush=True,

@@ -146,9 +146,10 @@ class NodePortStandIns:
         # Every other port of the NodePort range refuses, as on a node where no Service
         # holds it: without this, a probe of an unserved nodePort would reach whatever
         # happens to listen on that port of this machine and could pass.
-        unserved = refusing_port()
+        self.of_services = dict(self.mapping)  # the nodePorts the scenario's Services hold
+        self.unserved = refusing_port()
         for node_port in NODEPORT_RANGE:
-            self.mapping.setdefault(node_port, unserved)
+            self.mapping.setdefault(node_port, self.unserved)
 
     def open_ready(self) -> None:
         """Start answering on the held NodePorts whose Service now has ready endpoints."""
