@@ -27,6 +27,7 @@ Installations are built in the order they are written.
 
 from __future__ import annotations
 
+import functools
 import keyword
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -116,7 +117,7 @@ class Recipe:
     def steps_up_to(self, last: int) -> tuple[Step, ...]:
         return tuple(s for s in self.steps if s.number <= last)
 
-    @property
+    @functools.cached_property
     def installations(self) -> tuple[Installation, ...]:
         """Every installation in build order, the cluster first."""
         cluster = Installation(self.cluster.fixture, 1, ())
@@ -174,30 +175,30 @@ def _fixture_name(raw: Mapping[str, Any], where: str, taken: dict[str, str]) -> 
     return value
 
 
-def _action(folder: Path, raw: Any, where: str) -> tuple[str, Mapping[str, Any], Action]:
-    """The action's kind, its raw body and the parsed action."""
+def _kind_and_body(raw: Any, where: str) -> tuple[str, Mapping[str, Any]]:
+    """An action's one key (helm, apply, ...) and its mapping."""
     if not isinstance(raw, Mapping) or len(raw) != 1:
         raise RecipeError(f"{where}: an action is a mapping with exactly one key")
     ((kind, body),) = raw.items()
     if not isinstance(body, Mapping):
         raise RecipeError(f"{where}.{kind}: must be a mapping")
+    return str(kind), body
+
+
+def _action(folder: Path, kind: str, body: Mapping[str, Any], where: str) -> Action:
     here = f"{where}.{kind}"
     if kind == "helm":
         values = body.get("values") or []
         if not isinstance(values, list):
             raise RecipeError(f"{here}: 'values' must be a list of files")
-        return (
-            kind,
-            body,
-            HelmRelease(
-                release=_str(body, "release", here),
-                namespace=_str(body, "namespace", here),
-                chart=_str(body, "chart", here),
-                repo=_str(body, "repo", here),
-                version=_str(body, "version", here),
-                values=tuple(_file(folder, {"v": v}, "v", f"{here}.values") for v in values),
-                timeout=str(body.get("timeout", "10m")),
-            ),
+        return HelmRelease(
+            release=_str(body, "release", here),
+            namespace=_str(body, "namespace", here),
+            chart=_str(body, "chart", here),
+            repo=_str(body, "repo", here),
+            version=_str(body, "version", here),
+            values=tuple(_file(folder, {"v": v}, "v", f"{here}.values") for v in values),
+            timeout=str(body.get("timeout", "10m")),
         )
     if kind == "apply":
         unless = body.get("unless_exists")
@@ -211,30 +212,20 @@ def _action(folder: Path, raw: Any, where: str) -> tuple[str, Mapping[str, Any],
                 _str(unless, "name", here),
             )
         if "file" in body:
-            return kind, body, Apply(str(_file(folder, body, "file", here)), True, guard)
+            return Apply(str(_file(folder, body, "file", here)), True, guard)
         url = _str(body, "url", here)
         if not url.startswith("https://"):
             raise RecipeError(f"{here}: url must be https:// (got {url!r})")
-        return kind, body, Apply(url, False, guard)
+        return Apply(url, False, guard)
     if kind == "container_arg":
-        return (
-            kind,
-            body,
-            ContainerArg(
-                _str(body, "namespace", here),
-                _str(body, "deployment", here),
-                _str(body, "arg", here),
-            ),
+        return ContainerArg(
+            _str(body, "namespace", here), _str(body, "deployment", here), _str(body, "arg", here)
         )
     if kind == "ready":
-        return (
-            kind,
-            body,
-            Ready(
-                _str(body, "namespace", here),
-                _str(body, "deployment", here),
-                float(body.get("timeout", 300)),
-            ),
+        return Ready(
+            _str(body, "namespace", here),
+            _str(body, "deployment", here),
+            float(body.get("timeout", 300)),
         )
     raise RecipeError(f"{where}: unknown action {kind!r} (helm, apply, container_arg, ready)")
 
@@ -251,7 +242,8 @@ def _installations(
     groups: list[tuple[str, list[Action]]] = []
     for index, raw in enumerate(raw_actions):
         here = f"{where}.actions[{index}]"
-        kind, body, action = _action(folder, raw, here)
+        kind, body = _kind_and_body(raw, here)
+        action = _action(folder, kind, body, here)
         if kind in NAMED_ACTIONS:
             groups.append((_fixture_name(body, f"{here}.{kind}", taken), [action]))
             continue
